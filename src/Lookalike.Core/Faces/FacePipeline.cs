@@ -1,0 +1,175 @@
+using System.Numerics.Tensors;
+using Lookalike.Imaging;
+using Lookalike.Models;
+using SkiaSharp;
+
+namespace Lookalike.Faces;
+
+/// <summary>How a face was found.</summary>
+public enum FaceSource
+{
+    /// <summary>The detector on the image as it is.</summary>
+    Primary,
+    /// <summary>The face filled the frame; detected again on a 1.5x grey canvas for a better box.</summary>
+    FrameFilling,
+    /// <summary>Nothing was found directly; found on a padded grey canvas (1.5x, 2x or 3x) and passed the strict check.</summary>
+    Padded,
+}
+
+/// <summary>One face found in an image, aligned and embedded.</summary>
+/// <param name="Box">The detector's square (side = box height) clipped to the image, in pixels.</param>
+/// <param name="Score">Detector face probability.</param>
+/// <param name="Landmarks">68 landmarks (iBUG order) in image pixels.</param>
+/// <param name="Embedding">L2-normalised embedding: cosine similarity is a dot product.</param>
+/// <param name="Norm">L2 norm of the raw embedding (low on non-faces).</param>
+/// <param name="CropScore">Best detector score (≥ 0.5, else 0) on the aligned crop: the "is it a face" check.</param>
+/// <param name="Thumbnail">The aligned 112x112 face as JPEG.</param>
+public sealed record Face(
+    Box Box, float Score, PointF[] Landmarks, float[] Embedding, float Norm, float CropScore, FaceSource Source, byte[] Thumbnail)
+{
+    public PointF[] FivePoints => LandmarkModel.FivePoints(Landmarks);
+}
+
+/// <summary>Faces found in one image, largest first, plus how many were dropped as too small.</summary>
+public sealed record FaceAnalysis(int Width, int Height, IReadOnlyList<Face> Faces, int TooSmall)
+{
+    public Face? Largest => Faces.Count > 0 ? Faces[0] : null;
+}
+
+public sealed record PipelineOptions
+{
+    /// <summary>ONNX Runtime intra-op threads per model. On 2 cores, 1 thread and 2 images in parallel is faster.</summary>
+    public int Threads { get; init; } = 1;
+    /// <summary>Faces whose square is smaller than this many pixels are dropped (counted as too small).</summary>
+    public int MinFaceSize { get; init; } = 20;
+    public ImageLimits Limits { get; init; } = ImageLimits.Default;
+}
+
+/// <summary>
+/// Image → faces: detect, landmarks, align, embed, with the checks from docs/models.md that find faces filling
+/// the frame without inventing faces where there are none:
+/// <list type="number">
+/// <item>Detect on the image (letterboxed). Each face is aligned and embedded; it is rejected only if the aligned
+/// crop does not look like a face to the detector (crop score &lt; 0.5) and its raw embedding norm is &lt; 2 (lenient).</item>
+/// <item>A face larger than 0.75 of the image's short side is detected again on a 1.5x grey canvas (better box);
+/// that face is used if it passes the strict check (crop score ≥ 0.5 and norm ≥ 2).</item>
+/// <item>If nothing was found, retry on 1.5x, 2x and 3x grey canvases and keep the first face passing the strict check.</item>
+/// </list>
+/// Measured on lfw-gray: 0/752 images without a face (10 with the detector alone) and no face in 233 face-free crops.
+/// </summary>
+public sealed class FacePipeline : IDisposable
+{
+    private const float FrameFillingFraction = 0.75f;
+    private const float CheckScore = 0.5f;
+    private const float CheckNorm = 2.0f;
+    private const float CheckPadding = 2f; // 112x112 crop centred on a 224x224 grey canvas
+    private static readonly float[] RetryPaddings = [1.5f, 2f, 3f];
+    private const int RetryCandidates = 3;
+
+    private readonly UltraFaceDetector _detector;
+    private readonly LandmarkModel _landmarks;
+    private readonly FaceEmbedder _embedder;
+
+    public FacePipeline(ModelStore store, PipelineOptions? options = null)
+    {
+        Options = options ?? new PipelineOptions();
+        var package = ModelStore.Faceplugin;
+        if (!store.IsPresent(package))
+            throw new ModelFetchException($"models are not in {store.Directory}: run 'lookalike models fetch' first.");
+        _detector = new UltraFaceDetector(store.PathOf(package.Files[0]), Options.Threads);
+        _landmarks = new LandmarkModel(store.PathOf(package.Files[1]), Options.Threads);
+        _embedder = new FaceEmbedder(store.PathOf(package.Files[2]), Options.Threads);
+    }
+
+    public PipelineOptions Options { get; }
+    public string ModelId => _embedder.ModelId;
+    public int Dimension => _embedder.Dimension;
+    public IFaceDetector Detector => _detector;
+    public ILandmarker Landmarker => _landmarks;
+    public IFaceEmbedder Embedder => _embedder;
+
+    /// <summary>Loads an image file (see <see cref="ImageLoader"/>) and analyses it.</summary>
+    /// <exception cref="ImageLoadException">unreadable or too large.</exception>
+    public FaceAnalysis Analyze(string path)
+    {
+        using var image = ImageLoader.Load(path, Options.Limits);
+        return Analyze(image);
+    }
+
+    public FaceAnalysis Analyze(SKBitmap image)
+    {
+        var (w, h) = (image.Width, image.Height);
+        var shortSide = Math.Min(w, h);
+        var faces = new List<Face>();
+        foreach (var det in _detector.Detect(image))
+        {
+            var square = det.Box.ToSquare();
+            if (square.ClipTo(w, h).Height > FrameFillingFraction * shortSide
+                && FirstStrict(image, 1.5f, FaceSource.FrameFilling) is { } better)
+            {
+                faces.Add(better);
+                continue;
+            }
+            var face = Build(image, square, det.Score, FaceSource.Primary);
+            if (face.CropScore >= CheckScore || face.Norm >= CheckNorm) faces.Add(face);
+        }
+        if (faces.Count == 0)
+        {
+            foreach (var padding in RetryPaddings)
+            {
+                if (FirstStrict(image, padding, FaceSource.Padded) is { } found)
+                {
+                    faces.Add(found);
+                    break;
+                }
+            }
+        }
+        var kept = Deduplicate(faces);
+        var tooSmall = kept.RemoveAll(f => f.Box.Height < Options.MinFaceSize);
+        kept.Sort((a, b) => b.Box.Area.CompareTo(a.Box.Area));
+        return new FaceAnalysis(w, h, kept, tooSmall);
+    }
+
+    /// <summary>Detects on a padded canvas and returns the largest face that passes the strict check.</summary>
+    private Face? FirstStrict(SKBitmap image, float padding, FaceSource source)
+    {
+        var candidates = _detector.Detect(image, padding).OrderByDescending(d => d.Box.Area).Take(RetryCandidates);
+        foreach (var det in candidates)
+        {
+            var face = Build(image, det.Box.ToSquare(), det.Score, source);
+            if (face.CropScore >= CheckScore && face.Norm >= CheckNorm) return face;
+        }
+        return null;
+    }
+
+    private Face Build(SKBitmap image, Box square, float score, FaceSource source)
+    {
+        var landmarks = _landmarks.Locate(image, square);
+        using var aligned = FaceAligner.Align(image, LandmarkModel.FivePoints(landmarks));
+        var raw = _embedder.Embed(aligned);
+        var norm = TensorPrimitives.Norm(raw);
+        TensorPrimitives.Divide(raw, Math.Max(norm, 1e-12f), raw);
+        var check = _detector.Detect(aligned, CheckPadding, CheckScore);
+        var cropScore = check.Count > 0 ? check[0].Score : 0f;
+        var box = square.ClipTo(image.Width, image.Height);
+        return new Face(box, score, landmarks, raw, norm, cropScore, source, ImageLoader.EncodeJpeg(aligned, 90));
+    }
+
+    /// <summary>A frame-filling retry can land on a face another detection already gave: keep the first.</summary>
+    private static List<Face> Deduplicate(List<Face> faces)
+    {
+        var kept = new List<Face>();
+        foreach (var f in faces)
+        {
+            if (!kept.Any(k => k.Box.IoU(f.Box) > 0.4f)) kept.Add(f);
+        }
+        return kept;
+    }
+
+    public void Dispose()
+    {
+        _detector.Dispose();
+        _landmarks.Dispose();
+        _embedder.Dispose();
+    }
+}

@@ -1,0 +1,114 @@
+using System.Runtime.InteropServices;
+using SkiaSharp;
+
+namespace Lookalike.Faces;
+
+/// <summary>A detected face: the detector's raw box in image pixels and its face probability.</summary>
+public readonly record struct Detection(Box Box, float Score);
+
+/// <summary>Finds faces in an image.</summary>
+public interface IFaceDetector
+{
+    /// <summary>
+    /// Detects faces with score ≥ <paramref name="minScore"/>, best first. <paramref name="padding"/> &gt; 1 places
+    /// the image centred on a grey canvas that many times its size first, which shrinks faces that fill the frame
+    /// into the detector's range.
+    /// </summary>
+    IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = UltraFaceDetector.DefaultMinScore);
+}
+
+/// <summary>
+/// fr_detect.onnx (UltraFace RFB-320 layout). Input: the image letterboxed (aspect kept, grey 127 padding) into
+/// 320x240, RGB, (v - 127) / 128, CHW. Output boxes are already decoded corners in [0, 1]: no prior decode.
+/// Score-ordered greedy IoU NMS at 0.4. Letterboxing instead of the package's stretch-resize took lfw-gray
+/// no-face images from 64/752 to 10/752 (docs/models.md).
+/// </summary>
+public sealed class UltraFaceDetector : IFaceDetector, IDisposable
+{
+    public const float DefaultMinScore = 0.65f;
+    private const int InputWidth = 320, InputHeight = 240;
+    private const float NmsIoU = 0.4f;
+    private const int TopK = 750;
+    private readonly OnnxModel _model;
+
+    public UltraFaceDetector(string modelPath, int threads = 1) => _model = new OnnxModel(modelPath, threads);
+
+    public IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = DefaultMinScore)
+    {
+        var (w, h) = (image.Width, image.Height);
+        var (canvasW, canvasH) = (w * padding, h * padding);
+        var s = Math.Min(InputWidth / canvasW, InputHeight / canvasH);
+        var left = (InputWidth - canvasW * s) / 2 + (canvasW - w) / 2 * s;
+        var top = (InputHeight - canvasH * s) / 2 + (canvasH - h) / 2 * s;
+
+        var input = new float[3 * InputWidth * InputHeight];
+        using (var letterbox = new SKBitmap(new SKImageInfo(InputWidth, InputHeight, SKColorType.Rgba8888, SKAlphaType.Premul)))
+        {
+            using (var canvas = new SKCanvas(letterbox))
+            {
+                canvas.Clear(new SKColor(127, 127, 127));
+                using var img = SKImage.FromBitmap(image);
+                canvas.DrawImage(img, SKRect.Create(left, top, w * s, h * s), Sampling.Smooth);
+            }
+            Tensors.RgbaToChw(letterbox, input, mean: 127f, scale: 1 / 128f);
+        }
+
+        var outputs = _model.Run(input);
+        var (scores, boxes) = (outputs[0], outputs[1]);
+        var candidates = new List<Detection>();
+        for (var i = 0; i < scores.Length / 2; i++)
+        {
+            var score = scores[2 * i + 1];
+            if (score < minScore) continue;
+            float Map(float v, float size, float offset) => (v * size - offset) / s;
+            var x1 = Map(boxes[4 * i], InputWidth, left);
+            var y1 = Map(boxes[4 * i + 1], InputHeight, top);
+            var x2 = Map(boxes[4 * i + 2], InputWidth, left);
+            var y2 = Map(boxes[4 * i + 3], InputHeight, top);
+            candidates.Add(new Detection(new Box(x1, y1, x2 - x1, y2 - y1), score));
+        }
+        return NonMaxSuppression(candidates, NmsIoU, TopK);
+    }
+
+    /// <summary>Greedy NMS: best score first, drop every box overlapping a kept one by more than <paramref name="iou"/>.</summary>
+    internal static List<Detection> NonMaxSuppression(List<Detection> candidates, float iou, int topK)
+    {
+        candidates.Sort((a, b) => b.Score.CompareTo(a.Score));
+        if (candidates.Count > topK) candidates.RemoveRange(topK, candidates.Count - topK);
+        var kept = new List<Detection>();
+        foreach (var c in candidates)
+        {
+            var overlaps = false;
+            foreach (var k in kept)
+            {
+                if (k.Box.IoU(c.Box) > iou) { overlaps = true; break; }
+            }
+            if (!overlaps) kept.Add(c);
+        }
+        return kept;
+    }
+
+    public void Dispose() => _model.Dispose();
+}
+
+internal static class Sampling
+{
+    /// <summary>Linear filtering with linear mipmaps, as measured in docs/models.md.</summary>
+    public static readonly SKSamplingOptions Smooth = new(SKFilterMode.Linear, SKMipmapMode.Linear);
+}
+
+internal static class Tensors
+{
+    /// <summary>Writes an RGBA8888 bitmap as planar RGB floats: (v - mean) * scale.</summary>
+    public static void RgbaToChw(SKBitmap bitmap, Span<float> output, float mean, float scale)
+    {
+        var plane = bitmap.Width * bitmap.Height;
+        ReadOnlySpan<byte> px = bitmap.GetPixelSpan();
+        for (var i = 0; i < plane; i++)
+        {
+            output[i] = (px[4 * i] - mean) * scale;
+            output[plane + i] = (px[4 * i + 1] - mean) * scale;
+            output[2 * plane + i] = (px[4 * i + 2] - mean) * scale;
+        }
+    }
+}
