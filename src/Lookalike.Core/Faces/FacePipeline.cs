@@ -126,7 +126,6 @@ public sealed class FacePipeline : IDisposable
         }
         var kept = Deduplicate(faces);
         var tooSmall = kept.RemoveAll(f => f.Box.Height < Options.MinFaceSize);
-        kept.Sort((a, b) => b.Box.Area.CompareTo(a.Box.Area));
         return new FaceAnalysis(w, h, kept, tooSmall);
     }
 
@@ -155,15 +154,27 @@ public sealed class FacePipeline : IDisposable
         return new Face(box, score, landmarks, raw, norm, cropScore, source, ImageLoader.EncodeJpeg(aligned, 90));
     }
 
-    /// <summary>A frame-filling retry can land on a face another detection already gave: keep the first.</summary>
+    /// <summary>
+    /// Keeps the larger of two faces whose boxes overlap by more than 30 % of the smaller one: on very tight crops
+    /// the detector also fires on a part of the face (an eye region, IoU below the NMS limit, sometimes with a higher
+    /// score), and a frame-filling retry can land on a face already found. Faces in group photos overlap far less.
+    /// </summary>
     private static List<Face> Deduplicate(List<Face> faces)
     {
         var kept = new List<Face>();
-        foreach (var f in faces)
+        foreach (var f in faces.OrderByDescending(f => f.Box.Area))
         {
-            if (!kept.Any(k => k.Box.IoU(f.Box) > 0.4f)) kept.Add(f);
+            if (!kept.Any(k => OverlapOfSmaller(k.Box, f.Box) > 0.3f)) kept.Add(f);
         }
         return kept;
+    }
+
+    private static float OverlapOfSmaller(Box a, Box b)
+    {
+        var iw = Math.Min(a.Right, b.Right) - Math.Max(a.X, b.X);
+        var ih = Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Y, b.Y);
+        if (iw <= 0 || ih <= 0) return 0;
+        return iw * ih / Math.Max(1e-6f, Math.Min(a.Area, b.Area));
     }
 
     public void Dispose()

@@ -58,6 +58,9 @@ public sealed class FaceIndex
     public int Count { get; }
     public int IdentityCount => _identities.Length;
 
+    /// <summary>The raw row-major matrix, for reference measurements only.</summary>
+    internal ReadOnlySpan<float> MatrixForReference => _matrix;
+
     /// <summary>Cosine similarity of the (normalised) query to every gallery face, in row order.</summary>
     public void Similarities(ReadOnlySpan<float> query, Span<float> output)
     {

@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using Lookalike.Faces;
+using Lookalike.Gallery;
+using Lookalike.Imaging;
+using Lookalike.Search;
+using SkiaSharp;
+
+namespace Lookalike.Cli;
+
+/// <summary>
+/// `lookalike bench`: per-stage milliseconds on this machine, each printed beside a reference measured in the same
+/// run (a scalar loop for the SIMD search, one worker for parallel indexing, the issue's budget for end to end).
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create(Func<ParseResult, FacePipeline> pipelineFactory)
+    {
+        var photo = new Option<FileInfo?>("--photo") { Description = "One-face photo to time (default: a deepface photo from shared/data, resized to 1280x720)" };
+        var folder = new Option<DirectoryInfo?>("--index-dir") { Description = "Folder per person to time indexing on (default: shared/data/celebs-24/images)" };
+        var iterations = new Option<int>("--iterations") { Description = "Timed runs per stage", DefaultValueFactory = _ => 30 };
+        var indexFiles = new Option<int>("--index-files") { Description = "Photos indexed for the throughput figure", DefaultValueFactory = _ => 160 };
+        var cmd = new Command("bench", "Time each pipeline stage, search over 10k and 100k faces, and indexing throughput") { photo, folder, iterations, indexFiles };
+        cmd.SetAction(parse => Commands.Run(parse, () =>
+        {
+            using var pipeline = pipelineFactory(parse);
+            var n = Math.Max(3, parse.GetValue(iterations));
+            var jpeg = parse.GetValue(photo) is { } p ? File.ReadAllBytes(p.FullName) : Sample1280x720();
+            var rows = new List<(string Stage, Stats Value, string Reference)>();
+            void Row(string stage, Stats value, string reference)
+            {
+                rows.Add((stage, value, reference));
+                Console.WriteLine($"{stage,-44} {value,-26} {reference}");
+            }
+            Console.WriteLine($"{Environment.ProcessorCount} cores, {RuntimeInfo()}; median (p90) of {n} runs after warm-up");
+            Console.WriteLine($"{"stage",-44} {"this run",-26} reference (same run)");
+
+            using var image = ImageLoader.Decode(jpeg);
+            var decode = Time(n, () => ImageLoader.Decode(jpeg).Dispose());
+            Row($"decode {image.Width}x{image.Height} JPEG ({jpeg.Length / 1024} KB)", decode, "");
+            var detections = pipeline.Detector.Detect(image);
+            if (detections.Count == 0) throw new CliException("the bench photo has no face");
+            var square = detections[0].Box.ToSquare();
+            var detect = Time(n, () => pipeline.Detector.Detect(image));
+            Row("detect (letterbox + run + NMS)", detect, "");
+            var landmarks = pipeline.Landmarker.Locate(image, square);
+            Row("landmarks (68 points)", Time(n, () => pipeline.Landmarker.Locate(image, square)), "");
+            var five = LandmarkModel.FivePoints(landmarks);
+            Row("align (5-point similarity warp)", Time(n, () => FaceAligner.Align(image, five).Dispose()), "");
+            using var aligned = FaceAligner.Align(image, five);
+            Row("embed (one face)", Time(n, () => pipeline.Embedder.Embed(aligned)), "");
+            Row("face check (detector on the aligned crop)", Time(n, () => pipeline.Detector.Detect(aligned, 2f, 0.5f)), "");
+            var analyze = Time(n, () => pipeline.Analyze(image));
+            Row("analyze = all of the above", analyze, "");
+
+            var query = pipeline.Analyze(image).Largest!.Embedding;
+            foreach (var size in new[] { 10_000, 100_000 })
+            {
+                var index = SyntheticIndex(size, pipeline.Dimension);
+                var sims = new float[size];
+                var simd = Time(n, () => index.Search(query, 5));
+                var scalar = Time(Math.Min(n, 10), () => ScalarScan(index, query, sims));
+                Row($"search top-5 over {size:N0} faces (SIMD)", simd, $"scalar loop {scalar}");
+            }
+            var index10k = SyntheticIndex(10_000, pipeline.Dimension);
+            var endToEnd = Time(n, () =>
+            {
+                using var img = ImageLoader.Decode(jpeg);
+                foreach (var f in pipeline.Analyze(img).Faces) index10k.Search(f.Embedding, 5);
+            });
+            Row("match end to end vs 10k faces (1 thread)", endToEnd, $"budget 40.0 ms: {(endToEnd.Median <= 40 ? "met" : "MISSED")}");
+
+            var dir = parse.GetValue(folder)?.FullName ?? DemoCommand.FindShared("celebs-24/images");
+            if (dir is not null && Directory.Exists(dir))
+            {
+                var count = Math.Max(10, parse.GetValue(indexFiles));
+                var one = IndexRate(pipeline, dir, count, 1);
+                var all = IndexRate(pipeline, dir, count, Environment.ProcessorCount);
+                Console.WriteLine($"{"index photos/s, " + Environment.ProcessorCount + " workers (" + count + " files)",-44} {all,-26:F1} 1 worker {one:F1}/s; target 40/s: {(all >= 40 ? "met" : "MISSED")}");
+            }
+            else Console.WriteLine("indexing not timed: no --index-dir and shared/data/celebs-24 not found");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static string RuntimeInfo() => $".NET {Environment.Version}, ONNX Runtime intra-op 1";
+
+    /// <summary>Photos per second indexing <paramref name="count"/> files of <paramref name="dir"/> into a fresh temporary store.</summary>
+    private static double IndexRate(FacePipeline pipeline, string dir, int count, int workers)
+    {
+        var tmp = Directory.CreateTempSubdirectory("lookalike-bench-");
+        try
+        {
+            // Link a fixed subset into a temp tree so the count is what we ask for.
+            var files = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(count).ToList();
+            foreach (var f in files)
+            {
+                var target = Path.Combine(tmp.FullName, "photos", Path.GetRelativePath(dir, f));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.CreateSymbolicLink(target, f);
+            }
+            using var store = new GalleryStore(Path.Combine(tmp.FullName, "bench.db"));
+            var sw = Stopwatch.StartNew();
+            var report = new GalleryIndexer(pipeline, store).Index(Path.Combine(tmp.FullName, "photos"), new IndexOptions { Workers = workers });
+            return report.Files / sw.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            tmp.Delete(recursive: true);
+        }
+    }
+
+    private static FaceIndex SyntheticIndex(int size, int dimension)
+    {
+        var random = new Random(42);
+        var faces = new List<StoredFace>(size);
+        for (var i = 0; i < size; i++)
+        {
+            var v = new float[dimension];
+            for (var j = 0; j < dimension; j++) v[j] = (float)(random.NextDouble() * 2 - 1);
+            TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), v);
+            faces.Add(new StoredFace(i, $"person {i / 20}", "", v));
+        }
+        return new FaceIndex(faces, dimension);
+    }
+
+    private static void ScalarScan(FaceIndex index, float[] query, float[] output)
+    {
+        // Reference: the same similarities with a plain scalar loop, to show what SIMD buys.
+        var faces = index.Count;
+        var d = index.Dimension;
+        var matrix = index.MatrixForReference;
+        for (var i = 0; i < faces; i++)
+        {
+            float s = 0;
+            for (var j = 0; j < d; j++) s += matrix[i * d + j] * query[j];
+            output[i] = s;
+        }
+    }
+
+    private static byte[] Sample1280x720()
+    {
+        var source = DemoCommand.FindShared("deepface-pairs/images/deepface_id01/img1.jpg")
+                     ?? throw new CliException("no --photo given and shared/data not found");
+        using var original = ImageLoader.Load(source);
+        // Fit the photo into 1280x720 on a grey background: a one-face landscape frame like a webcam's.
+        using var frame = new SKBitmap(new SKImageInfo(1280, 720, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(frame))
+        {
+            canvas.Clear(new SKColor(90, 90, 90));
+            var s = Math.Min(1280f / original.Width, 720f / original.Height);
+            using var img = SKImage.FromBitmap(original);
+            canvas.DrawImage(img, SKRect.Create((1280 - original.Width * s) / 2, (720 - original.Height * s) / 2, original.Width * s, original.Height * s),
+                new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        }
+        return ImageLoader.EncodeJpeg(frame, 90);
+    }
+
+    private static Stats Time(int n, Action action)
+    {
+        action();
+        action();
+        var ms = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            action();
+            ms[i] = sw.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(ms);
+        return new Stats(ms[n / 2], ms[Math.Min(n - 1, (int)Math.Ceiling(n * 0.9) - 1)]);
+    }
+
+    internal readonly record struct Stats(double Median, double P90)
+    {
+        public override string ToString() => $"{Median,7:F2} ms ({P90:F2})";
+    }
+}

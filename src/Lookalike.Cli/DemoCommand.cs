@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Lookalike.Faces;
+using Lookalike.Gallery;
+using Lookalike.Pictures;
+
+namespace Lookalike.Cli;
+
+/// <summary>
+/// `lookalike demo`: the whole job in one command: fetch the models, index a gallery (shared/data/celebs-24 when
+/// present, else a folder given), match a sample photo and write the result picture.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create(Func<ParseResult, FacePipeline> pipelineFactory)
+    {
+        var dir = new Argument<DirectoryInfo?>("dir") { Description = "Folder per person (default: shared/data/celebs-24/images)", Arity = ArgumentArity.ZeroOrOne };
+        var photo = new Option<FileInfo?>("--photo") { Description = "Photo to match (default: a celebs-24 query photo, else the first photo of the folder)" };
+        var outDir = new Option<DirectoryInfo>("--out-dir") { Description = "Where the gallery and the picture go", DefaultValueFactory = _ => new DirectoryInfo("out") };
+        var cmd = new Command("demo", "Fetch models, index a gallery and match a sample photo") { dir, photo, outDir };
+        cmd.SetAction(parse => Commands.Run(parse, () =>
+        {
+            var galleryDir = parse.GetValue(dir)?.FullName ?? FindShared("celebs-24/images")
+                ?? throw new CliException("no folder given and shared/data/celebs-24 not found: run 'lookalike demo DIR' with a folder per person");
+            var output = parse.GetValue(outDir)!;
+            output.Create();
+            using var pipeline = pipelineFactory(parse);
+            var db = Path.Combine(output.FullName, "demo.db");
+            using var store = new GalleryStore(db);
+            Console.WriteLine($"indexing {galleryDir} into {db} …");
+            var sample = parse.GetValue(photo)?.FullName ?? SamplePhoto(galleryDir);
+            var report = new GalleryIndexer(pipeline, store).Index(galleryDir, new IndexOptions(),
+                new Progress<IndexProgress>(p => { if (p.Done % 100 == 0 || p.Done == p.Total) Console.Error.Write($"\r  {p.Done}/{p.Total} files"); }));
+            Console.Error.WriteLine();
+            Console.WriteLine($"{report.Files} files: " + string.Join(", ", report.Outcomes.Where(kv => kv.Value > 0).Select(kv => $"{kv.Value} {kv.Key.Name()}")) +
+                              $" ({report.Elapsed.TotalSeconds:F1} s)");
+            using var matcher = new Matcher(pipeline, new GalleryStore(db));
+            var results = matcher.Match(pipeline.Analyze(sample), 5);
+            Console.WriteLine($"matching {sample}:");
+            foreach (var (r, i) in results.Select((r, i) => (r, i)))
+            {
+                Console.WriteLine($"  face {i + 1}:");
+                foreach (var m in r.Matches) Console.WriteLine($"    {m.Identity,-28} similarity {m.Similarity:F3}");
+            }
+            var png = Path.Combine(output.FullName, "demo-match.png");
+            File.WriteAllBytes(png, MatchPicture.Render(results, matcher.Store));
+            Console.WriteLine($"picture: {png}");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary>A query photo from celebs-24's split.csv if the folder is celebs-24, else the folder's first file.</summary>
+    private static string SamplePhoto(string galleryDir)
+    {
+        var split = Path.Combine(Path.GetDirectoryName(galleryDir.TrimEnd('/'))!, "split.csv");
+        if (File.Exists(split))
+        {
+            var query = File.ReadLines(split).Skip(1).Select(l => l.Split(',')).FirstOrDefault(c => c.Length > 2 && c[2] == "query");
+            if (query is not null) return Path.Combine(Path.GetDirectoryName(split)!, query[0]);
+        }
+        return Directory.EnumerateFiles(galleryDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).FirstOrDefault()
+               ?? throw new CliException($"{galleryDir} has no files");
+    }
+
+    /// <summary>Finds shared/data/<paramref name="relative"/> beside the working directory or the program (or under $LOOKALIKE_DATA).</summary>
+    internal static string? FindShared(string relative)
+    {
+        var env = Environment.GetEnvironmentVariable("LOOKALIKE_DATA");
+        if (!string.IsNullOrEmpty(env)) return Exists(Path.Combine(env, relative));
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+            {
+                if (Exists(Path.Combine(d.FullName, "shared", "data", relative)) is { } found) return found;
+            }
+        }
+        return null;
+    }
+
+    private static string? Exists(string path) => File.Exists(path) || Directory.Exists(path) ? path : null;
+}

@@ -1,0 +1,21 @@
+using Lookalike.Faces;
+using Lookalike.Gallery;
+using Lookalike.Search;
+
+namespace Lookalike;
+
+/// <summary>One face of a query photo with its most similar gallery identities.</summary>
+public sealed record FaceMatches(Face Face, IReadOnlyList<IdentityMatch> Matches);
+
+/// <summary>The gallery loaded for matching: the store (for thumbnails) and the in-memory index.</summary>
+public sealed class Matcher(FacePipeline pipeline, GalleryStore store) : IDisposable
+{
+    public FaceIndex Index { get; } = FaceIndex.Load(store, pipeline.ModelId, pipeline.Dimension);
+    public GalleryStore Store => store;
+
+    /// <summary>Every face in the photo, largest first, each with its top-<paramref name="top"/> identities.</summary>
+    public IReadOnlyList<FaceMatches> Match(FaceAnalysis analysis, int top = 5) =>
+        [.. analysis.Faces.Select(f => new FaceMatches(f, Index.Search(f.Embedding, top)))];
+
+    public void Dispose() => store.Dispose();
+}

@@ -1,0 +1,51 @@
+using Lookalike.Gallery;
+using SkiaSharp;
+
+namespace Lookalike.Pictures;
+
+/// <summary>Draws match results: per query face a row with the aligned query face and each match's gallery face.</summary>
+public static class MatchPicture
+{
+    private const int Thumb = 112, Pad = 12, Caption = 40;
+
+    public static byte[] Render(IReadOnlyList<FaceMatches> results, GalleryStore store)
+    {
+        var columns = 1 + Math.Max(1, results.Count == 0 ? 1 : results.Max(r => r.Matches.Count));
+        var rows = Math.Max(1, results.Count);
+        var cell = Thumb + Pad;
+        var width = Pad + columns * (cell + 40);
+        var height = Pad + rows * (Thumb + Caption + Pad);
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.White);
+            if (results.Count == 0) Fonts.Draw(canvas, "no face found", Pad, Pad + 20, 16, SKColors.Black);
+            for (var r = 0; r < results.Count; r++)
+            {
+                var y = Pad + r * (Thumb + Caption + Pad);
+                var x = (float)Pad;
+                DrawJpeg(canvas, results[r].Face.Thumbnail, x, y);
+                Fonts.Draw(canvas, $"face {r + 1}", x, y + Thumb + 16, 13, SKColors.Black);
+                x += Thumb + 40 + Pad;
+                foreach (var m in results[r].Matches)
+                {
+                    if (store.Thumbnail(m.BestFaceId) is { } jpeg) DrawJpeg(canvas, jpeg, x, y);
+                    Fonts.Draw(canvas, Shorten(m.Identity, 18), x, y + Thumb + 16, 13, SKColors.Black);
+                    var same = m.Similarity >= Verification.Threshold;
+                    Fonts.Draw(canvas, $"cos {m.Similarity:F2}", x, y + Thumb + 32, 12, same ? new SKColor(0, 120, 0) : SKColors.DimGray);
+                    x += Thumb + 40;
+                }
+            }
+        }
+        return Imaging.ImageLoader.EncodePng(bitmap);
+    }
+
+    private static string Shorten(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+
+    private static void DrawJpeg(SKCanvas canvas, byte[] jpeg, float x, float y)
+    {
+        using var image = SKImage.FromEncodedData(jpeg);
+        if (image is null) return;
+        canvas.DrawImage(image, SKRect.Create(x, y, Thumb, Thumb), new SKSamplingOptions(SKFilterMode.Linear));
+    }
+}
