@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Lookalike.Gallery;
 
 namespace Lookalike.Search;
@@ -62,6 +63,7 @@ public sealed class FaceIndex
     internal ReadOnlySpan<float> MatrixForReference => _matrix;
 
     /// <summary>Cosine similarity of the (normalised) query to every gallery face, in row order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Similarities(ReadOnlySpan<float> query, Span<float> output)
     {
         if (query.Length != Dimension) throw new ArgumentException($"query has {query.Length} dimensions, expected {Dimension}");
@@ -70,6 +72,7 @@ public sealed class FaceIndex
     }
 
     /// <summary>The <paramref name="top"/> most similar identities, best first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<IdentityMatch> Search(ReadOnlySpan<float> query, int top = 5)
     {
         if (Count == 0 || top <= 0) return [];
