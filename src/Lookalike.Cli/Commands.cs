@@ -112,7 +112,8 @@ internal static class Commands
         var db = DbOption();
         var labels = new Option<FileInfo?>("--labels") { Description = "CSV path,identity instead of folder names (paths relative to the CSV)" };
         var workers = new Option<int>("--workers") { Description = "Images processed in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var cmd = new Command("add", "Index a folder incrementally: new and changed files are embedded, deleted ones removed") { dir, db, labels, workers };
+        var batch = new Option<int>("--batch-size") { Description = "Files written per transaction (an interrupted run loses at most this many)", DefaultValueFactory = _ => 32 };
+        var cmd = new Command("add", "Index a folder incrementally: new and changed files are embedded, deleted ones removed") { dir, db, labels, workers, batch };
         cmd.SetAction(parse => Run(parse, () =>
         {
             var root = parse.GetValue(dir)!;
@@ -122,6 +123,7 @@ internal static class Commands
             var options = new IndexOptions
             {
                 Workers = Math.Max(1, parse.GetValue(workers)),
+                BatchSize = Math.Max(1, parse.GetValue(batch)),
                 Labels = parse.GetValue(labels) is { } csv ? GalleryIndexer.ReadLabels(csv.FullName) : null,
             };
             using var cancel = new CancellationTokenSource();

@@ -106,7 +106,8 @@ public static class ImageLoader
                 _ => SKMatrix.Identity,
             };
             canvas.SetMatrix(m);
-            canvas.DrawBitmap(bitmap, 0, 0);
+            using var image = SKImage.FromBitmap(bitmap);
+            canvas.DrawImage(image, 0, 0);
         }
         bitmap.Dispose();
         return rotated;
