@@ -28,7 +28,9 @@ internal static class DemoCommand
             using var store = new GalleryStore(db);
             Console.WriteLine($"indexing {galleryDir} into {db} …");
             var sample = parse.GetValue(photo)?.FullName ?? SamplePhoto(galleryDir);
-            var report = new GalleryIndexer(pipeline, store).Index(galleryDir, new IndexOptions(),
+            var heldOut = GalleryLabels(galleryDir);
+            if (heldOut is not null) Console.WriteLine("split.csv found: indexing its gallery photos; its query photos are held out ('unlabelled')");
+            var report = new GalleryIndexer(pipeline, store).Index(galleryDir, new IndexOptions { Labels = heldOut },
                 new Progress<IndexProgress>(p => { if (p.Done % 100 == 0 || p.Done == p.Total) Console.Error.Write($"\r  {p.Done}/{p.Total} files"); }));
             Console.Error.WriteLine();
             Console.WriteLine($"{report.Files} files: " + string.Join(", ", report.Outcomes.Where(kv => kv.Value > 0).Select(kv => $"{kv.Value} {kv.Key.Name()}")) +
@@ -47,6 +49,16 @@ internal static class DemoCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>For a set with a split.csv (path,identity,split) beside the folder: labels of its gallery rows only.</summary>
+    private static Dictionary<string, string>? GalleryLabels(string galleryDir)
+    {
+        var setDir = Path.GetDirectoryName(galleryDir.TrimEnd('/'))!;
+        var split = Path.Combine(setDir, "split.csv");
+        if (!File.Exists(split)) return null;
+        return File.ReadLines(split).Skip(1).Select(l => l.Split(',')).Where(c => c.Length > 2 && c[2] == "gallery")
+            .ToDictionary(c => Path.GetFullPath(Path.Combine(setDir, c[0])), c => c[1]);
     }
 
     /// <summary>A query photo from celebs-24's split.csv if the folder is celebs-24, else the folder's first file.</summary>

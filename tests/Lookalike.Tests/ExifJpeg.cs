@@ -22,7 +22,7 @@ internal static class ExifJpeg
             };
             canvas.SetMatrix(m);
             using var image0 = SKImage.FromBitmap(upright);
-            canvas.DrawImage(image0, 0, 0);
+            canvas.DrawImage(image0, 0, 0, new SKSamplingOptions(SKFilterMode.Nearest));
         }
         using var image = SKImage.FromBitmap(stored);
         var jpeg = image.Encode(SKEncodedImageFormat.Jpeg, 92).ToArray();

@@ -107,7 +107,7 @@ public static class ImageLoader
             };
             canvas.SetMatrix(m);
             using var image = SKImage.FromBitmap(bitmap);
-            canvas.DrawImage(image, 0, 0);
+            canvas.DrawImage(image, 0, 0, new SKSamplingOptions(SKFilterMode.Nearest));
         }
         bitmap.Dispose();
         return rotated;

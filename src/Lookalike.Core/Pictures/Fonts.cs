@@ -28,8 +28,8 @@ internal static class Fonts
     /// <summary>A typeface that can draw <paramref name="text"/>: the Latin one, or the CJK one when the Latin lacks a glyph.</summary>
     public static SKTypeface For(string text)
     {
-        var latin = s_latin.Value;
-        return latin.ContainsGlyphs(text) ? latin : s_cjk.Value;
+        using var latin = new SKFont(s_latin.Value);
+        return latin.ContainsGlyphs(text) ? s_latin.Value : s_cjk.Value;
     }
 
     public static void Draw(SKCanvas canvas, string text, float x, float y, float size, SKColor color)
