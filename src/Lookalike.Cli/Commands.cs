@@ -35,6 +35,7 @@ internal static class Commands
         root.Subcommands.Add(MatchCommand());
         root.Subcommands.Add(CompareCommand());
         root.Subcommands.Add(FacesCommand());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create(Pipeline));
         root.Subcommands.Add(DemoCommand.Create(Pipeline));
     }
@@ -57,6 +58,8 @@ internal static class Commands
     }
 
     internal static ModelStore Models(ParseResult parse) => new(parse.GetValue(ModelsDir));
+
+    internal static string? ModelsDirectory(ParseResult parse) => parse.GetValue(ModelsDir);
 
     /// <summary>Builds the pipeline, fetching the models first (and saying so) if the cache is empty.</summary>
     internal static FacePipeline Pipeline(ParseResult parse)
@@ -187,7 +190,7 @@ internal static class Commands
             using var store = OpenExisting(parse.GetValue(db)!);
             var ids = store.Identities();
             if (parse.GetValue(Json))
-                Output.WriteJson(new { identities = ids.Select(i => new { identity = i.Identity, faces = i.Faces, files = i.Files }), faces = ids.Sum(i => i.Faces) });
+                Output.WriteJson(Contracts.Gallery(store));
             else
             {
                 var table = new Table().AddColumn("identity").AddColumn(new TableColumn("faces").RightAligned()).AddColumn(new TableColumn("files").RightAligned());
@@ -230,7 +233,7 @@ internal static class Commands
             var listed = parse.GetValue(all) ? files : files.Where(f => f.Outcome != Outcome.Indexed).ToList();
             var counts = files.GroupBy(f => f.Outcome.Name()).ToDictionary(g => g.Key, g => g.Count());
             if (parse.GetValue(Json))
-                Output.WriteJson(new { files = files.Count, outcomes = counts, listed = listed.Select(f => new { path = f.Path, identity = f.Identity, outcome = f.Outcome.Name(), detail = f.Detail }) });
+                Output.WriteJson(new { files = files.Count, outcomes = counts, listed = listed.Select(Contracts.File) });
             else
             {
                 foreach (var (k, v) in counts.OrderBy(kv => kv.Key)) Console.WriteLine($"{k,-15} {v,6}");
@@ -263,32 +266,7 @@ internal static class Commands
             }
             if (parse.GetValue(Json))
             {
-                Output.WriteJson(new
-                {
-                    photo = path,
-                    width = analysis.Width,
-                    height = analysis.Height,
-                    gallery = new { faces = matcher.Index.Count, identities = matcher.Index.IdentityCount },
-                    threshold = Verification.Threshold,
-                    faces = results.Select(r => new
-                    {
-                        box = Output.BoxJson(r.Face.Box),
-                        score = Output.Round4(r.Face.Score),
-                        source = r.Face.Source.ToString().ToLowerInvariant(),
-                        crop_score = Output.Round4(r.Face.CropScore),
-                        norm = Output.Round4(r.Face.Norm),
-                        matches = r.Matches.Select(m => new
-                        {
-                            identity = m.Identity,
-                            similarity = Output.Round4(m.Similarity),
-                            best_similarity = Output.Round4(m.BestSimilarity),
-                            same = m.Similarity >= Verification.Threshold,
-                            gallery_faces = m.Faces,
-                            best_face_id = m.BestFaceId,
-                            best_face_path = m.BestFacePath,
-                        }),
-                    }),
-                });
+                Output.WriteJson(Contracts.Match(path, analysis, results, matcher.Index));
             }
             else
             {
@@ -324,14 +302,7 @@ internal static class Commands
             var similarity = Verification.Similarity(fa, fb);
             var same = similarity >= Verification.Threshold;
             if (parse.GetValue(Json))
-                Output.WriteJson(new
-                {
-                    similarity = Output.Round4(similarity),
-                    same,
-                    threshold = Verification.Threshold,
-                    a = new { path = parse.GetValue(a)!.FullName, box = Output.BoxJson(fa.Box) },
-                    b = new { path = parse.GetValue(b)!.FullName, box = Output.BoxJson(fb.Box) },
-                });
+                Output.WriteJson(Contracts.Compare(fa, parse.GetValue(a)!.FullName, fb, parse.GetValue(b)!.FullName));
             else
                 Console.WriteLine($"similarity {similarity:F3} (cosine) → {(same ? "same person" : "different people")} (threshold {Verification.Threshold})");
             return 0;

@@ -9,18 +9,10 @@ namespace Lookalike.Cli;
 /// <summary>JSON and console output shared by the commands.</summary>
 internal static class Output
 {
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     /// <summary>Progress and notes go to stderr so stdout stays clean for --json.</summary>
     public static readonly IAnsiConsole Err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
-    public static void WriteJson(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
+    public static void WriteJson(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Contracts.Json));
 
     public static object BoxJson(Box b) => new { x = Round(b.X), y = Round(b.Y), width = Round(b.Width), height = Round(b.Height) };
 

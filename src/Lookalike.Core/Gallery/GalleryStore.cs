@@ -245,6 +245,19 @@ public sealed class GalleryStore : IDisposable
         return list;
     }
 
+    /// <summary>The faces of one identity: id, source path, box and whether the photo had several faces.</summary>
+    public List<(long Id, string Path, Box Box, string Source, bool Several)> IdentityFaces(string identity)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT id, path, box_x, box_y, box_w, box_h, source, several FROM faces WHERE identity = $id ORDER BY path";
+        cmd.Parameters.AddWithValue("$id", identity);
+        var list = new List<(long, string, Box, string, bool)>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            list.Add((r.GetInt64(0), r.GetString(1), new Box(r.GetFloat(2), r.GetFloat(3), r.GetFloat(4), r.GetFloat(5)), r.GetString(6), r.GetInt64(7) != 0));
+        return list;
+    }
+
     /// <summary>The aligned thumbnail (JPEG) of a stored face.</summary>
     public byte[]? Thumbnail(long faceId)
     {

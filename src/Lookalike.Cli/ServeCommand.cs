@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Lookalike.Web;
+
+namespace Lookalike.Cli;
+
+/// <summary>`lookalike serve`: the web page and REST API over a gallery.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var db = new Option<string>("--db") { Description = "Gallery database (SQLite file)", DefaultValueFactory = _ => "gallery.db" };
+        var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
+        var apiKey = new Option<string?>("--api-key") { Description = "Key for the write endpoints (header X-Api-Key; default $LOOKALIKE_API_KEY). Without one, writes are refused" };
+        var protectReads = new Option<bool>("--protect-reads") { Description = "Require the key for reads too" };
+        var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest accepted upload", DefaultValueFactory = _ => 20 };
+        var cmd = new Command("serve", "Serve the web page (upload, live webcam, compare, gallery) and the REST API") { db, urls, apiKey, protectReads, maxUpload };
+        cmd.SetAction(parse => Commands.Run(parse, () =>
+        {
+            var options = new WebOptions
+            {
+                Db = parse.GetValue(db)!,
+                ModelsDir = Commands.ModelsDirectory(parse),
+                ApiKey = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("LOOKALIKE_API_KEY"),
+                ProtectReads = parse.GetValue(protectReads),
+                MaxUploadBytes = Math.Max(1, parse.GetValue(maxUpload)) * 1024L * 1024,
+            };
+            var app = WebApp.Build(options, ["--urls", parse.GetValue(urls)!]);
+            Console.Error.WriteLine($"serving {Path.GetFullPath(options.Db)} on {parse.GetValue(urls)} (API docs at /scalar; writes {(options.ApiKey is null ? "disabled: no --api-key" : "need X-Api-Key")})");
+            app.Run();
+            return 0;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Lookalike.Faces;
+using Lookalike.Gallery;
+
+namespace Lookalike;
+
+// The JSON shapes shared by `lookalike ... --json` and the REST API, so the field names cannot drift apart.
+
+public sealed record BoxJson(double X, double Y, double Width, double Height)
+{
+    public static BoxJson From(Box b) => new(Math.Round(b.X, 1), Math.Round(b.Y, 1), Math.Round(b.Width, 1), Math.Round(b.Height, 1));
+}
+
+public sealed record MatchJson(string Identity, double Similarity, double BestSimilarity, bool Same, int GalleryFaces, long BestFaceId, string BestFacePath);
+
+/// <param name="Thumbnail">The aligned face as a JPEG data URL (web answers only).</param>
+public sealed record FaceJson(BoxJson Box, double Score, string Source, double CropScore, double Norm, IReadOnlyList<MatchJson> Matches, string? Thumbnail = null);
+
+public sealed record GallerySizeJson(int Faces, int Identities);
+
+/// <param name="Reason">Why the list of faces is empty, when it is.</param>
+public sealed record MatchResultJson(string? Photo, int Width, int Height, GallerySizeJson Gallery, double Threshold, IReadOnlyList<FaceJson> Faces, string? Reason);
+
+public sealed record CompareSideJson(string? Path, BoxJson Box);
+
+public sealed record CompareResultJson(double Similarity, bool Same, double Threshold, CompareSideJson A, CompareSideJson B);
+
+public sealed record IdentityJson(string Identity, int Faces, int Files);
+
+public sealed record GalleryListJson(IReadOnlyList<IdentityJson> Identities, int Faces);
+
+public sealed record FileOutcomeJson(string Path, string Identity, string Outcome, string? Detail);
+
+public static class Contracts
+{
+    /// <summary>snake_case names, unescaped non-ASCII (Japanese names stay readable), every field always present.</summary>
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    private static double R4(float v) => Math.Round(v, 4);
+
+    public static MatchResultJson Match(string? photo, FaceAnalysis analysis, IReadOnlyList<FaceMatches> results, Search.FaceIndex index, bool thumbnails = false) =>
+        new(photo, analysis.Width, analysis.Height, new GallerySizeJson(index.Count, index.IdentityCount), Math.Round(Verification.Threshold, 4),
+            [.. results.Select(r => Face(r.Face, r.Matches.Select(m => new MatchJson(m.Identity, R4(m.Similarity), R4(m.BestSimilarity),
+                m.Similarity >= Verification.Threshold, m.Faces, m.BestFaceId, m.BestFacePath)).ToList(), thumbnails))],
+            results.Count > 0 ? null : analysis.TooSmall > 0 ? $"{analysis.TooSmall} face(s) too small to use" : "no face found");
+
+    public static FaceJson Face(Face f, IReadOnlyList<MatchJson> matches, bool thumbnail = false) =>
+        new(BoxJson.From(f.Box), R4(f.Score), f.Source.ToString().ToLowerInvariant(), R4(f.CropScore), R4(f.Norm), matches,
+            thumbnail ? "data:image/jpeg;base64," + Convert.ToBase64String(f.Thumbnail) : null);
+
+    public static CompareResultJson Compare(Face a, string? pathA, Face b, string? pathB)
+    {
+        var similarity = Verification.Similarity(a, b);
+        return new(R4(similarity), similarity >= Verification.Threshold, Math.Round(Verification.Threshold, 4),
+            new CompareSideJson(pathA, BoxJson.From(a.Box)), new CompareSideJson(pathB, BoxJson.From(b.Box)));
+    }
+
+    public static GalleryListJson Gallery(GalleryStore store)
+    {
+        var ids = store.Identities();
+        return new([.. ids.Select(i => new IdentityJson(i.Identity, i.Faces, i.Files))], ids.Sum(i => i.Faces));
+    }
+
+    public static FileOutcomeJson File(FileRecord f) => new(f.Path, f.Identity, f.Outcome.Name(), f.Detail);
+}

@@ -1,0 +1,159 @@
+using System.Security.Cryptography;
+using System.Text;
+using Lookalike.Imaging;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Lookalike.Web;
+
+/// <summary>The REST API: thin handlers over <see cref="GalleryService"/>, answering with the CLI's JSON shapes.</summary>
+public static class Api
+{
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    public static void MapLookalikeApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", (GalleryService g) => Results.Ok(new { status = "ok", model = g.Pipeline.ModelId, faces = g.Index.Count, identities = g.Index.IdentityCount }))
+            .WithSummary("200 once the models are loaded");
+
+        var api = app.MapGroup("/api");
+        api.MapPost("/match", Match).DisableAntiforgery()
+            .WithSummary("Every face in the uploaded photo (multipart field 'image') with its top matches");
+        api.MapPost("/compare", Compare).DisableAntiforgery()
+            .WithSummary("Similarity and verdict for the largest face in 'a' and in 'b' (multipart)");
+        api.MapGet("/gallery", (HttpContext http, GalleryService g) =>
+            ReadAllowed(http, g) ?? Results.Json(g.Read(Contracts.Gallery), Contracts.Json))
+            .WithSummary("Identities with face and file counts");
+        api.MapGet("/gallery/files", (HttpContext http, GalleryService g) =>
+            ReadAllowed(http, g) ?? Results.Json(g.Read(s => s.Files().Select(Contracts.File).ToList()), Contracts.Json))
+            .WithSummary("Every indexed file's outcome");
+        api.MapGet("/gallery/{identity}", (HttpContext http, string identity, GalleryService g) =>
+        {
+            if (ReadAllowed(http, g) is { } denied) return denied;
+            var faces = g.Read(s => s.IdentityFaces(identity));
+            return faces.Count == 0
+                ? Problem(404, $"no identity '{identity}' in the gallery")
+                : Results.Json(new
+                {
+                    identity,
+                    faces = faces.Select(f => new { id = f.Id, path = f.Path, box = BoxJson.From(f.Box), source = f.Source, several = f.Several, thumbnail = $"/api/faces/{f.Id}/thumbnail" }),
+                }, Contracts.Json);
+        }).WithSummary("One identity's faces");
+        api.MapGet("/faces/{id:long}/thumbnail", (HttpContext http, long id, GalleryService g) =>
+            ReadAllowed(http, g) ?? (g.Read(s => s.Thumbnail(id)) is { } jpeg ? Results.File(jpeg, "image/jpeg") : Problem(404, $"no face {id}")))
+            .WithSummary("The aligned 112x112 face (JPEG)");
+        api.MapPost("/gallery/{identity}/faces", AddFace).DisableAntiforgery()
+            .WithSummary("Add the largest face of the uploaded photo ('image') to an identity (needs the API key)");
+        api.MapDelete("/gallery/{identity}", (HttpContext http, string identity, GalleryService g) =>
+        {
+            if (WriteAllowed(http, g) is { } denied) return denied;
+            var removed = g.RemoveIdentity(identity);
+            return removed == 0 && !g.Read(s => s.Identities().Any(i => i.Identity == identity))
+                ? Problem(404, $"no identity '{identity}' in the gallery")
+                : Results.Json(new { identity, removed_faces = removed }, Contracts.Json);
+        }).WithSummary("Remove an identity's faces and thumbnails (needs the API key)");
+    }
+
+    private static async Task<IResult> Match(HttpContext http, GalleryService g, int? top)
+    {
+        if (ReadAllowed(http, g) is { } denied) return denied;
+        var (image, error) = await ReadUpload(http, g, "image");
+        if (error is not null) return error;
+        try
+        {
+            var analysis = await g.AnalyzeAsync(image!, http.RequestAborted);
+            var index = g.Index;
+            var results = analysis.Faces.Select(f => new FaceMatches(f, index.Search(f.Embedding, Math.Clamp(top ?? 5, 1, 50)))).ToList();
+            return Results.Json(Contracts.Match(null, analysis, results, index, thumbnails: true), Contracts.Json);
+        }
+        catch (ImageLoadException e)
+        {
+            return ImageProblem(e);
+        }
+    }
+
+    private static async Task<IResult> Compare(HttpContext http, GalleryService g)
+    {
+        if (ReadAllowed(http, g) is { } denied) return denied;
+        var (a, errorA) = await ReadUpload(http, g, "a");
+        if (errorA is not null) return errorA;
+        var (b, errorB) = await ReadUpload(http, g, "b");
+        if (errorB is not null) return errorB;
+        try
+        {
+            var fa = (await g.AnalyzeAsync(a!, http.RequestAborted)).Largest;
+            var fb = (await g.AnalyzeAsync(b!, http.RequestAborted)).Largest;
+            if (fa is null || fb is null)
+                return Results.Json(new { similarity = (double?)null, same = (bool?)null, reason = $"no face found in {(fa is null ? "a" : "b")}" }, Contracts.Json);
+            return Results.Json(Contracts.Compare(fa, null, fb, null), Contracts.Json);
+        }
+        catch (ImageLoadException e)
+        {
+            return ImageProblem(e);
+        }
+    }
+
+    private static async Task<IResult> AddFace(HttpContext http, string identity, GalleryService g)
+    {
+        if (WriteAllowed(http, g) is { } denied) return denied;
+        identity = identity.Trim();
+        if (identity.Length is 0 or > 200 || identity.Any(char.IsControl)) return Problem(400, "identity must be 1-200 printable characters");
+        var (image, error) = await ReadUpload(http, g, "image");
+        if (error is not null) return error;
+        try
+        {
+            var analysis = await g.AnalyzeAsync(image!, http.RequestAborted);
+            if (analysis.Largest is not { } face) return Problem(422, "no face found in the photo");
+            g.AddFace(identity, image!, face, analysis.Faces.Count);
+            return Results.Json(new { identity, faces = g.Read(s => s.IdentityFaces(identity).Count), several_faces = analysis.Faces.Count > 1 }, Contracts.Json, statusCode: 201);
+        }
+        catch (ImageLoadException e)
+        {
+            return ImageProblem(e);
+        }
+    }
+
+    /// <summary>Reads one multipart file field into memory, refusing oversize bodies (413) before reading them.</summary>
+    private static async Task<(byte[]? Bytes, IResult? Error)> ReadUpload(HttpContext http, GalleryService g, string field)
+    {
+        var limit = g.Options.MaxUploadBytes;
+        if (http.Request.ContentLength > limit + 64 * 1024)
+            return (null, Problem(413, $"upload is {http.Request.ContentLength / 1048576.0:F1} MB, over the {limit / 1048576.0:F0} MB limit"));
+        if (!http.Request.HasFormContentType) return (null, Problem(415, "send the image as multipart/form-data"));
+        IFormCollection form;
+        try
+        {
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit + 64 * 1024;
+            form = await http.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit + 64 * 1024 }, http.RequestAborted);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+        {
+            return (null, e is BadHttpRequestException { StatusCode: 413 } || e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+                ? Problem(413, $"upload over the {limit / 1048576.0:F0} MB limit")
+                : Problem(400, "malformed multipart body"));
+        }
+        var file = form.Files.GetFile(field);
+        if (file is null) return (null, Problem(400, $"missing the multipart file field '{field}'"));
+        if (file.Length > limit) return (null, Problem(413, $"'{field}' is {file.Length / 1048576.0:F1} MB, over the {limit / 1048576.0:F0} MB limit"));
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, http.RequestAborted);
+        return (buffer.ToArray(), null);
+    }
+
+    private static IResult ImageProblem(ImageLoadException e) =>
+        e.Problem == Imaging.ImageProblem.TooLarge ? Problem(413, e.Message) : Problem(415, $"not a readable image: {e.Message}");
+
+    private static IResult Problem(int status, string message) => Results.Json(new { error = message }, Contracts.Json, statusCode: status);
+
+    private static IResult? ReadAllowed(HttpContext http, GalleryService g) =>
+        g.Options.ProtectReads ? WriteAllowed(http, g) : null;
+
+    /// <summary>401 without the right key (compared in constant time), 403 when the operator set no key.</summary>
+    private static IResult? WriteAllowed(HttpContext http, GalleryService g)
+    {
+        if (string.IsNullOrEmpty(g.Options.ApiKey)) return Problem(403, "writes are disabled: start the server with an API key (--api-key or LOOKALIKE_API_KEY)");
+        var given = http.Request.Headers[ApiKeyHeader].ToString();
+        var ok = CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(g.Options.ApiKey)));
+        return ok ? null : Problem(401, $"missing or wrong {ApiKeyHeader} header");
+    }
+}

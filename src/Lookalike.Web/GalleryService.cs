@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using Lookalike.Faces;
+using Lookalike.Gallery;
+using Lookalike.Imaging;
+using Lookalike.Models;
+using Lookalike.Search;
+using SkiaSharp;
+
+namespace Lookalike.Web;
+
+/// <summary>
+/// The library objects one server shares between requests: the pipeline (thread-safe sessions), the store (one
+/// SQLite connection, used under a lock) and the search index (replaced whole after a write, so readers never see
+/// a half-updated gallery). Analyses are limited to <see cref="WebOptions.Workers"/> at once.
+/// </summary>
+public sealed class GalleryService : IDisposable
+{
+    private readonly GalleryStore _store;
+    private readonly Lock _storeLock = new();
+    private readonly SemaphoreSlim _analysisSlots;
+    private volatile FaceIndex _index;
+
+    public GalleryService(WebOptions options)
+    {
+        Options = options;
+        var models = new ModelStore(options.ModelsDir);
+        models.Ensure(ModelStore.Faceplugin);
+        Pipeline = new FacePipeline(models);
+        _store = new GalleryStore(options.Db);
+        _index = FaceIndex.Load(_store, Pipeline.ModelId, Pipeline.Dimension);
+        _analysisSlots = new SemaphoreSlim(Math.Max(1, options.Workers));
+    }
+
+    public WebOptions Options { get; }
+    public FacePipeline Pipeline { get; }
+    public FaceIndex Index => _index;
+
+    /// <summary>Decodes and analyses an uploaded image. Throws <see cref="ImageLoadException"/> for bad input.</summary>
+    public async Task<FaceAnalysis> AnalyzeAsync(byte[] image, CancellationToken cancellation)
+    {
+        await _analysisSlots.WaitAsync(cancellation);
+        try
+        {
+            using var bitmap = ImageLoader.Decode(image);
+            return Pipeline.Analyze(bitmap);
+        }
+        finally
+        {
+            _analysisSlots.Release();
+        }
+    }
+
+    public T Read<T>(Func<GalleryStore, T> read)
+    {
+        lock (_storeLock) return read(_store);
+    }
+
+    /// <summary>Adds the largest face of an uploaded photo to an identity. The photo itself is not kept.</summary>
+    public void AddFace(string identity, byte[] image, Face face, int facesInPhoto)
+    {
+        var sha = Convert.ToHexStringLower(SHA256.HashData(image));
+        // Not a file path: uploads are keyed by identity and content, and never touch the file system.
+        var key = $"upload:{identity}/{sha}";
+        var record = new FileRecord(key, identity, sha, image.Length, DateTime.UtcNow.Ticks,
+            facesInPhoto > 1 ? Outcome.MultipleFaces : Outcome.Indexed, facesInPhoto > 1 ? $"{facesInPhoto} faces; kept the largest" : "uploaded", Pipeline.ModelId);
+        lock (_storeLock)
+        {
+            _store.Write([new FileResult(record, face)]);
+            _index = FaceIndex.Load(_store, Pipeline.ModelId, Pipeline.Dimension);
+        }
+    }
+
+    public int RemoveIdentity(string identity)
+    {
+        lock (_storeLock)
+        {
+            var removed = _store.RemoveIdentity(identity);
+            _index = FaceIndex.Load(_store, Pipeline.ModelId, Pipeline.Dimension);
+            return removed;
+        }
+    }
+
+    public void Dispose()
+    {
+        Pipeline.Dispose();
+        _store.Dispose();
+        _analysisSlots.Dispose();
+    }
+}

@@ -1,0 +1,41 @@
+using Scalar.AspNetCore;
+
+namespace Lookalike.Web;
+
+/// <summary>Builds the web app: the page, the REST API and its OpenAPI document, over one <see cref="GalleryService"/>.</summary>
+public static class WebApp
+{
+    public static WebApplication Build(WebOptions options, string[]? args = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args ?? [],
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<GalleryService>();
+        builder.Services.AddOpenApi();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxUploadBytes * 2 + 128 * 1024);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            if (!context.Request.Path.StartsWithSegments("/scalar"))
+                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'";
+            await next();
+        });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapLookalikeApi();
+        // Load the models and the gallery now, not on the first request.
+        app.Services.GetRequiredService<GalleryService>();
+        return app;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Lookalike.Web;
+
+/// <summary>How `lookalike serve` runs the web app.</summary>
+public sealed record WebOptions
+{
+    /// <summary>The gallery database (created empty if missing).</summary>
+    public string Db { get; init; } = "gallery.db";
+    public string? ModelsDir { get; init; }
+    /// <summary>Key for the write endpoints (X-Api-Key header). Without one, writes are refused.</summary>
+    public string? ApiKey { get; init; }
+    /// <summary>When true, reads need the key too.</summary>
+    public bool ProtectReads { get; init; }
+    /// <summary>Largest accepted upload; bigger requests get 413 before their body is read.</summary>
+    public long MaxUploadBytes { get; init; } = 20L * 1024 * 1024;
+    /// <summary>Images analysed at once (each model run is single-threaded).</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+}

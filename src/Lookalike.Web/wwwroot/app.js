@@ -1,0 +1,213 @@
+'use strict';
+// Lookalike page: all work happens on the server (POST /api/match, /api/compare); this only draws.
+const $ = (id) => document.getElementById(id);
+const colors = ['#2bd46a', '#ffb020', '#39a0ff', '#ff5c8a', '#b07cff'];
+
+document.querySelectorAll('nav button').forEach((b) => b.addEventListener('click', () => {
+  document.querySelectorAll('nav button').forEach((x) => x.classList.toggle('active', x === b));
+  document.querySelectorAll('.tab').forEach((t) => t.classList.toggle('active', t.id === 'tab-' + b.dataset.tab));
+  if (b.dataset.tab === 'gallery') loadGallery();
+}));
+
+function setStatus(el, text, error) { el.textContent = text; el.classList.toggle('error', !!error); }
+
+async function postImage(url, fields) {
+  const form = new FormData();
+  for (const [name, blob] of Object.entries(fields)) form.append(name, blob, name + '.jpg');
+  const response = await fetch(url, { method: 'POST', body: form });
+  const body = await response.json().catch(() => ({ error: response.statusText }));
+  if (!response.ok) throw new Error(body.error || ('HTTP ' + response.status));
+  return body;
+}
+
+function card(match) {
+  const div = document.createElement('div');
+  div.className = 'card' + (match.same ? ' same' : '');
+  const pct = match.probability !== undefined && match.probability !== null
+    ? Math.round(match.probability * 100) + ' %' : 'cos ' + match.similarity.toFixed(2);
+  const width = Math.max(0, Math.min(100, (match.probability ?? match.similarity) * 100));
+  div.innerHTML = `<img alt=""><div class="name"></div><div class="bar"><div></div></div><div class="score"></div>`;
+  div.querySelector('.bar > div').style.width = width + '%';
+  div.querySelector('img').src = `/api/faces/${match.best_face_id}/thumbnail`;
+  div.querySelector('.name').textContent = match.identity;
+  div.querySelector('.score').textContent = pct + (match.same ? ' · same person?' : '');
+  return div;
+}
+
+function renderResults(container, result) {
+  container.replaceChildren();
+  result.faces.forEach((face, i) => {
+    const row = document.createElement('div');
+    row.className = 'face-row';
+    const query = document.createElement('div');
+    query.className = 'card query';
+    query.innerHTML = '<img alt=""><div class="name"></div>';
+    query.querySelector('img').src = face.thumbnail;
+    query.querySelector('.name').textContent = 'face ' + (i + 1);
+    query.querySelector('.name').style.color = colors[i % colors.length];
+    row.append(query, ...face.matches.map(card));
+    container.append(row);
+  });
+}
+
+function drawBoxes(ctx, result, scale, labels) {
+  ctx.lineWidth = Math.max(2, 3 * scale);
+  ctx.font = `${Math.max(14, Math.round(18 * scale))}px system-ui, sans-serif`;
+  result.faces.forEach((face, i) => {
+    const b = face.box, color = colors[i % colors.length];
+    ctx.strokeStyle = color;
+    ctx.strokeRect(b.x * scale, b.y * scale, b.width * scale, b.height * scale);
+    if (labels && face.matches.length) {
+      const m = face.matches[0];
+      const text = `${i + 1}. ${m.identity} ${m.probability != null ? Math.round(m.probability * 100) + '%' : m.similarity.toFixed(2)}`;
+      const y = Math.max(18, b.y * scale - 6);
+      const w = ctx.measureText(text).width;
+      ctx.fillStyle = 'rgba(0,0,0,.6)';
+      ctx.fillRect(b.x * scale - 2, y - 17 * Math.max(1, scale), w + 8, 20 * Math.max(1, scale));
+      ctx.fillStyle = color;
+      ctx.fillText(text, b.x * scale + 2, y);
+    }
+  });
+}
+
+// ---- Photo: choose, drop or paste
+async function matchFile(file) {
+  const status = $('match-status');
+  setStatus(status, 'Looking for faces…');
+  $('results').replaceChildren();
+  const canvas = $('photo'), ctx = canvas.getContext('2d');
+  try {
+    const result = await postImage('/api/match?top=5', { image: file });
+    const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' }).catch(() => null);
+    if (bitmap) {
+      const scale = Math.min(1, 900 / bitmap.width);
+      canvas.width = bitmap.width * scale; canvas.height = bitmap.height * scale;
+      ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      drawBoxes(ctx, result, scale * bitmap.width / result.width, true);
+    }
+    setStatus(status, result.faces.length ? `${result.faces.length} face(s) · gallery of ${result.gallery.identities} people, ${result.gallery.faces} faces` : (result.reason || 'no face found'));
+    renderResults($('results'), result);
+  } catch (e) {
+    setStatus(status, e.message, true);
+  }
+}
+$('file').addEventListener('change', (e) => e.target.files[0] && matchFile(e.target.files[0]));
+const drop = $('drop');
+drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); if (e.dataTransfer.files[0]) matchFile(e.dataTransfer.files[0]); });
+document.addEventListener('paste', (e) => {
+  const item = [...e.clipboardData.items].find((i) => i.type.startsWith('image/'));
+  if (item) matchFile(item.getAsFile());
+});
+
+// ---- Live: a few frames a second from the webcam
+let stream = null, frozen = false, busy = false, timer = null;
+const video = $('video'), overlay = $('overlay');
+$('live-start').addEventListener('click', async () => {
+  const status = $('live-status');
+  if (stream) { stopLive(); return; }
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
+    video.srcObject = stream;
+    await video.play();
+    $('live-start').textContent = 'Stop camera';
+    $('live-freeze').disabled = false;
+    setStatus(status, 'Live');
+    timer = setInterval(sendFrame, 350);
+  } catch (e) {
+    setStatus(status, 'Camera not available: ' + e.message, true);
+    stream = null;
+  }
+});
+$('live-freeze').addEventListener('click', () => {
+  frozen = !frozen;
+  if (frozen) video.pause(); else video.play();
+  $('live-freeze').textContent = frozen ? 'Resume' : 'Freeze';
+});
+function stopLive() {
+  clearInterval(timer);
+  stream.getTracks().forEach((t) => t.stop());
+  stream = null; frozen = false;
+  $('live-start').textContent = 'Start camera';
+  $('live-freeze').disabled = true;
+  setStatus($('live-status'), 'Stopped');
+}
+async function sendFrame() {
+  if (busy || frozen || !video.videoWidth) return;
+  busy = true;
+  const frame = document.createElement('canvas');
+  frame.width = video.videoWidth; frame.height = video.videoHeight;
+  frame.getContext('2d').drawImage(video, 0, 0);
+  const blob = await new Promise((r) => frame.toBlob(r, 'image/jpeg', 0.85));
+  try {
+    const started = performance.now();
+    const result = await postImage('/api/match?top=3', { image: blob });
+    if (frozen) return;
+    overlay.width = frame.width; overlay.height = frame.height;
+    const ctx = overlay.getContext('2d');
+    ctx.clearRect(0, 0, overlay.width, overlay.height);
+    drawBoxes(ctx, result, 1, true);
+    renderResults($('live-results'), result);
+    setStatus($('live-status'), `${result.faces.length} face(s) · ${Math.round(performance.now() - started)} ms`);
+  } catch (e) {
+    setStatus($('live-status'), e.message, true);
+  } finally {
+    busy = false;
+  }
+}
+
+// ---- Compare
+const pair = { a: null, b: null };
+for (const side of ['a', 'b']) {
+  $('file-' + side).addEventListener('change', (e) => {
+    const file = e.target.files[0];
+    if (!file) return;
+    pair[side] = file;
+    $('img-' + side).src = URL.createObjectURL(file);
+    if (pair.a && pair.b) compare();
+  });
+}
+async function compare() {
+  const out = $('compare-result');
+  setStatus(out, 'Comparing…');
+  try {
+    const r = await postImage('/api/compare', { a: pair.a, b: pair.b });
+    if (r.similarity === null) { setStatus(out, r.reason, true); return; }
+    const pct = r.probability != null ? `${Math.round(r.probability * 100)} % likely the same person` : `cosine ${r.similarity.toFixed(3)}`;
+    setStatus(out, `${r.same ? 'Same person' : 'Different people'} · ${pct} (similarity ${r.similarity.toFixed(3)}, threshold ${r.threshold})`);
+  } catch (e) {
+    setStatus(out, e.message, true);
+  }
+}
+
+// ---- Gallery
+async function loadGallery() {
+  try {
+    const [gallery, files] = await Promise.all([fetch('/api/gallery').then((r) => r.json()), fetch('/api/gallery/files').then((r) => r.json())]);
+    $('gallery-summary').textContent = `${gallery.identities.length} people, ${gallery.faces} faces, ${files.length} files`;
+    const people = $('gallery-people');
+    people.replaceChildren();
+    for (const person of gallery.identities) {
+      const div = document.createElement('div');
+      div.className = 'card';
+      div.innerHTML = '<img alt=""><div class="name"></div><div class="score"></div>';
+      div.querySelector('.name').textContent = person.identity;
+      div.querySelector('.score').textContent = `${person.faces} faces / ${person.files} files`;
+      people.append(div);
+      fetch('/api/gallery/' + encodeURIComponent(person.identity)).then((r) => r.ok ? r.json() : null)
+        .then((d) => { if (d && d.faces.length) div.querySelector('img').src = d.faces[0].thumbnail; });
+    }
+    const body = document.querySelector('#gallery-files tbody');
+    body.replaceChildren();
+    for (const f of files.filter((f) => f.outcome !== 'indexed').concat(files.filter((f) => f.outcome === 'indexed')).slice(0, 500)) {
+      const tr = document.createElement('tr');
+      for (const v of [f.outcome, f.identity, f.path.split('/').pop(), f.detail || '']) {
+        const td = document.createElement('td'); td.textContent = v; tr.append(td);
+      }
+      body.append(tr);
+    }
+  } catch (e) {
+    setStatus($('gallery-summary'), e.message, true);
+  }
+}
