@@ -27,7 +27,8 @@ public sealed record CompareSideJson(string? Path, BoxJson Box);
 
 public sealed record CompareResultJson(double Similarity, bool Same, double Threshold, CompareSideJson A, CompareSideJson B);
 
-public sealed record IdentityJson(string Identity, int Faces, int Files);
+/// <param name="FaceId">One of its faces (for a thumbnail), null when it has none.</param>
+public sealed record IdentityJson(string Identity, int Faces, int Files, long? FaceId);
 
 public sealed record GalleryListJson(IReadOnlyList<IdentityJson> Identities, int Faces);
 
@@ -66,7 +67,7 @@ public static class Contracts
     public static GalleryListJson Gallery(GalleryStore store)
     {
         var ids = store.Identities();
-        return new([.. ids.Select(i => new IdentityJson(i.Identity, i.Faces, i.Files))], ids.Sum(i => i.Faces));
+        return new([.. ids.Select(i => new IdentityJson(i.Identity, i.Faces, i.Files, i.FaceId))], ids.Sum(i => i.Faces));
     }
 
     public static FileOutcomeJson File(FileRecord f) => new(f.Path, f.Identity, f.Outcome.Name(), f.Detail);

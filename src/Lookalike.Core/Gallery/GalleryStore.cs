@@ -202,17 +202,18 @@ public sealed class GalleryStore : IDisposable
         return removed;
     }
 
-    /// <summary>Identities with their face and file counts, by name.</summary>
-    public List<(string Identity, int Faces, int Files)> Identities()
+    /// <summary>Identities with their face and file counts and one face id (for a thumbnail), by name.</summary>
+    public List<(string Identity, int Faces, int Files, long? FaceId)> Identities()
     {
         using var cmd = _db.CreateCommand();
         cmd.CommandText = """
-            SELECT f.identity, (SELECT count(*) FROM faces x WHERE x.identity = f.identity), count(*)
+            SELECT f.identity, (SELECT count(*) FROM faces x WHERE x.identity = f.identity), count(*),
+                   (SELECT min(id) FROM faces x WHERE x.identity = f.identity)
             FROM files f GROUP BY f.identity ORDER BY f.identity
             """;
-        var list = new List<(string, int, int)>();
+        var list = new List<(string, int, int, long?)>();
         using var r = cmd.ExecuteReader();
-        while (r.Read()) list.Add((r.GetString(0), r.GetInt32(1), r.GetInt32(2)));
+        while (r.Read()) list.Add((r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetInt64(3)));
         return list;
     }
 

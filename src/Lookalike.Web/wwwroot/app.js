@@ -194,9 +194,8 @@ async function loadGallery() {
       div.innerHTML = '<img alt=""><div class="name"></div><div class="score"></div>';
       div.querySelector('.name').textContent = person.identity;
       div.querySelector('.score').textContent = `${person.faces} faces / ${person.files} files`;
+      if (person.face_id !== null) div.querySelector('img').src = `/api/faces/${person.face_id}/thumbnail`;
       people.append(div);
-      fetch('/api/gallery/' + encodeURIComponent(person.identity)).then((r) => r.ok ? r.json() : null)
-        .then((d) => { if (d && d.faces.length) div.querySelector('img').src = d.faces[0].thumbnail; });
     }
     const body = document.querySelector('#gallery-files tbody');
     body.replaceChildren();

@@ -1,0 +1,113 @@
+using Lookalike.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Lookalike.Tests;
+
+/// <summary>
+/// The page in Debian's Chromium (installed by .ci/run), driven by Playwright against the app on a real
+/// 127.0.0.1 port. Screenshots go to TestResults/screenshots.
+/// </summary>
+[Collection(WebCollection.Name)]
+public class BrowserTests(WebGalleryFixture gallery)
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static string Screenshots
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Lookalike.slnx"))) dir = dir.Parent;
+            var path = Path.Combine(dir?.FullName ?? Path.GetTempPath(), "TestResults", "screenshots");
+            Directory.CreateDirectory(path);
+            return path;
+        }
+    }
+
+    private static async Task<(WebApplication App, string Url)> Serve(WebOptions options)
+    {
+        var app = WebApp.Build(options, ["--urls", "http://127.0.0.1:0"]);
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return (app, url);
+    }
+
+    private static Task<IBrowser> Launch(IPlaywright pw, params string[] extraArgs)
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium (.ci/run does)");
+        return pw.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", .. extraArgs],
+        });
+    }
+
+    [Fact]
+    public async Task Uploading_a_photo_shows_the_top_match_name()
+    {
+        var (app, url) = await Serve(new WebOptions { Db = gallery.Db });
+        await using var _ = app;
+        using var pw = await Playwright.CreateAsync();
+        await using var browser = await Launch(pw);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        await page.GotoAsync(url);
+        await page.SetInputFilesAsync("#file", gallery.HeldOut["小泉進次郎"]);
+        var first = page.Locator("#results .face-row .card:not(.query) .name").First;
+        await Assertions.Expect(first).ToHaveTextAsync("小泉進次郎", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("#match-status")).ToContainTextAsync("1 face(s)");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "upload.png"), FullPage = true });
+
+        // The gallery page lists people and file outcomes.
+        await page.ClickAsync("nav button[data-tab=gallery]");
+        await Assertions.Expect(page.Locator("#gallery-people .card .name", new() { HasTextString = "小泉進次郎" })).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#gallery-people img')].every(i => i.complete && (i.naturalWidth > 0 || !i.getAttribute('src')))");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "gallery.png") });
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Live_mode_names_the_person_in_front_of_the_camera()
+    {
+        using var tmp = new TempDir();
+        var y4m = tmp["face.y4m"];
+        Y4m.Write(gallery.HeldOut["Gregory Peck"], y4m);
+        var (app, url) = await Serve(new WebOptions { Db = gallery.Db });
+        await using var _ = app;
+        using var pw = await Playwright.CreateAsync();
+        await using var browser = await Launch(pw, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", $"--use-file-for-fake-video-capture={y4m}");
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 900, Height = 1000 } });
+        await page.GotoAsync(url);
+        await page.ClickAsync("nav button[data-tab=live]");
+        await page.ClickAsync("#live-start");
+        var first = page.Locator("#live-results .face-row .card:not(.query) .name").First;
+        await Assertions.Expect(first).ToHaveTextAsync("Gregory Peck", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#live-status")).ToContainTextAsync("1 face(s)");
+        await page.ClickAsync("#live-freeze");
+        await Assertions.Expect(page.Locator("#live-freeze")).ToHaveTextAsync("Resume");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "live.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task Compare_page_shows_the_verdict_on_a_phone_screen()
+    {
+        var (app, url) = await Serve(new WebOptions { Db = gallery.Db });
+        await using var _ = app;
+        using var pw = await Playwright.CreateAsync();
+        await using var browser = await Launch(pw);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true });
+        await page.GotoAsync(url);
+        await page.ClickAsync("nav button[data-tab=compare]");
+        var jolie = Path.Combine(Shared.Set("deepface-pairs"), "images", "Angelina_Jolie");
+        await page.SetInputFilesAsync("#file-a", Path.Combine(jolie, "img1.jpg"));
+        await page.SetInputFilesAsync("#file-b", Path.Combine(jolie, "img2.jpg"));
+        await Assertions.Expect(page.Locator("#compare-result")).ToContainTextAsync("Same person", new() { Timeout = 20_000 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "compare-phone.png"), FullPage = true });
+    }
+}
