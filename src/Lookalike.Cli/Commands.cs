@@ -36,6 +36,7 @@ internal static class Commands
         root.Subcommands.Add(CompareCommand());
         root.Subcommands.Add(FacesCommand());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(LoadCommand.Create());
         root.Subcommands.Add(BenchCommand.Create(Pipeline));
         root.Subcommands.Add(DemoCommand.Create(Pipeline));
     }
