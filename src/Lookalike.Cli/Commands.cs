@@ -22,6 +22,8 @@ internal static class Commands
         DefaultValueFactory = _ => 1,
         Recursive = true,
     };
+    internal static Option<bool> JsonOption => Json;
+
     private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object for scripts", Recursive = true };
     private static Option<string> DbOption() => new("--db") { Description = "Gallery database (SQLite file)", DefaultValueFactory = _ => "gallery.db" };
 
@@ -35,6 +37,7 @@ internal static class Commands
         root.Subcommands.Add(MatchCommand());
         root.Subcommands.Add(CompareCommand());
         root.Subcommands.Add(FacesCommand());
+        root.Subcommands.Add(ExplainCommand.Create(Pipeline));
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(LoadCommand.Create());
         root.Subcommands.Add(BenchCommand.Create(Pipeline));

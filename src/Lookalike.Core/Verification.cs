@@ -12,5 +12,8 @@ public static class Verification
     /// </summary>
     public const float Threshold = 0.43f;
 
-    public static float Similarity(Face a, Face b) => TensorPrimitives.Dot(a.Embedding, b.Embedding);
+    public static float Similarity(Face a, Face b) => Similarity(a.Embedding, b.Embedding);
+
+    /// <summary>Cosine of two L2-normalised embeddings.</summary>
+    public static float Similarity(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => TensorPrimitives.Dot(a, b);
 }

@@ -259,6 +259,16 @@ public sealed class GalleryStore : IDisposable
         return list;
     }
 
+    /// <summary>One stored face with its embedding, or null.</summary>
+    public StoredFace? Face(long id)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT id, identity, path, embedding FROM faces WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? new StoredFace(r.GetInt64(0), r.GetString(1), r.GetString(2), MemoryMarshal.Cast<byte, float>((byte[])r[3]).ToArray()) : null;
+    }
+
     /// <summary>The aligned thumbnail (JPEG) of a stored face.</summary>
     public byte[]? Thumbnail(long faceId)
     {
