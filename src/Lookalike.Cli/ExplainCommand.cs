@@ -21,44 +21,36 @@ internal static class ExplainCommand
         cmd.SetAction(parse => Commands.Run(parse, () =>
         {
             using var pipeline = pipelineFactory(parse);
-            var explainer = new OcclusionExplainer(pipeline.Embedder);
             var pathA = parse.GetValue(a)!.FullName;
-            using var alignedA = AlignLargest(pipeline, pathA, out var faceA);
-            SKBitmap alignedB;
-            float[] embeddingB;
-            string labelB;
+            using var imageA = ImageLoader.Load(pathA);
+            var started = DateTime.UtcNow;
+            PairExplanation result;
             if (parse.GetValue(match))
             {
+                var faceA = pipeline.Analyze(imageA).Largest ?? throw new CliException($"no face found in {pathA}");
                 using var matcher = new Matcher(pipeline, new GalleryStore(parse.GetValue(db)!));
                 var top = matcher.Index.Search(faceA.Embedding, 1).FirstOrDefault()
                           ?? throw new CliException("the gallery is empty: run 'lookalike gallery add DIR' first");
-                var stored = matcher.Store.Face(top.BestFaceId)!;
-                alignedB = ImageLoader.Decode(matcher.Store.Thumbnail(top.BestFaceId)!);
-                embeddingB = stored.Embedding;
-                labelB = $"{top.Identity} (gallery)";
+                using var alignedA = FaceAligner.Align(imageA, faceA.FivePoints);
+                using var alignedB = ImageLoader.Decode(matcher.Store.Thumbnail(top.BestFaceId)!);
+                result = PairExplanation.Explain(pipeline, alignedA, faceA.Embedding, Path.GetFileName(pathA),
+                    alignedB, matcher.Store.Face(top.BestFaceId)!.Embedding, $"{top.Identity} (gallery)");
             }
             else
             {
                 var pathB = parse.GetValue(b)?.FullName ?? throw new CliException("give a second photo, or --match with --db");
-                alignedB = AlignLargest(pipeline, pathB, out var faceB);
-                embeddingB = faceB.Embedding;
-                labelB = Path.GetFileName(pathB);
+                using var imageB = ImageLoader.Load(pathB);
+                result = PairExplanation.Explain(pipeline, imageA, Path.GetFileName(pathA), imageB, Path.GetFileName(pathB))
+                         ?? throw new CliException("no face found in one of the photos");
             }
-            using (alignedB)
-            {
-                var started = DateTime.UtcNow;
-                var mapA = explainer.Explain(alignedA, embeddingB);
-                var mapB = explainer.Explain(alignedB, faceA.Embedding);
-                var seconds = (DateTime.UtcNow - started).TotalSeconds;
-                var similarity = Verification.Similarity(faceA.Embedding, embeddingB);
-                var png = parse.GetValue(output)!;
-                File.WriteAllBytes(png.FullName, ExplanationPicture.Render(alignedA, mapA, Path.GetFileName(pathA), alignedB, mapB, labelB, similarity));
-                if (parse.GetValue(Commands.JsonOption))
-                    Output.WriteJson(new { similarity = Math.Round(similarity, 4), method = "occlusion", output = png.FullName, seconds = Math.Round(seconds, 2),
-                        a = Regions(mapA), b = Regions(mapB) });
-                else
-                    Console.WriteLine($"similarity {similarity:F3}; wrote {png.FullName} ({seconds:F2} s)");
-            }
+            var seconds = (DateTime.UtcNow - started).TotalSeconds;
+            var png = parse.GetValue(output)!;
+            File.WriteAllBytes(png.FullName, result.Png);
+            if (parse.GetValue(Commands.JsonOption))
+                Output.WriteJson(new { similarity = Math.Round(result.Similarity, 4), method = "occlusion", output = png.FullName, seconds = Math.Round(seconds, 2),
+                    a = Regions(result.A), b = Regions(result.B) });
+            else
+                Console.WriteLine($"similarity {result.Similarity:F3}; wrote {png.FullName} ({seconds:F2} s)");
             return 0;
         }));
         return cmd;
@@ -73,11 +65,4 @@ internal static class ExplainCommand
         corners = Math.Round((map.MeanOver(new SKRectI(0, 0, 16, 16)) + map.MeanOver(new SKRectI(96, 0, 112, 16))
                               + map.MeanOver(new SKRectI(0, 96, 16, 112)) + map.MeanOver(new SKRectI(96, 96, 112, 112))) / 4, 4),
     };
-
-    private static SKBitmap AlignLargest(FacePipeline pipeline, string path, out Face face)
-    {
-        using var image = ImageLoader.Load(path);
-        face = pipeline.Analyze(image).Largest ?? throw new CliException($"no face found in {path}");
-        return FaceAligner.Align(image, face.FivePoints);
-    }
 }

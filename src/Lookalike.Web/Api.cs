@@ -21,6 +21,8 @@ public static class Api
             .WithSummary("Every face in the uploaded photo (multipart field 'image') with its top matches");
         api.MapPost("/compare", Compare).DisableAntiforgery()
             .WithSummary("Similarity and verdict for the largest face in 'a' and in 'b' (multipart)");
+        api.MapPost("/explain", Explain).DisableAntiforgery()
+            .WithSummary("PNG heat-maps of the regions that make the largest faces of 'a' and 'b' (multipart) alike");
         api.MapGet("/gallery", (HttpContext http, GalleryService g) =>
             ReadAllowed(http, g) ?? Results.Json(g.Read(Contracts.Gallery), Contracts.Json))
             .WithSummary("Identities with face and file counts");
@@ -86,6 +88,24 @@ public static class Api
             if (fa is null || fb is null)
                 return Results.Json(new { similarity = (double?)null, same = (bool?)null, reason = $"no face found in {(fa is null ? "a" : "b")}" }, Contracts.Json);
             return Results.Json(Contracts.Compare(fa, null, fb, null), Contracts.Json);
+        }
+        catch (ImageLoadException e)
+        {
+            return ImageProblem(e);
+        }
+    }
+
+    private static async Task<IResult> Explain(HttpContext http, GalleryService g)
+    {
+        if (ReadAllowed(http, g) is { } denied) return denied;
+        var (a, errorA) = await ReadUpload(http, g, "a");
+        if (errorA is not null) return errorA;
+        var (b, errorB) = await ReadUpload(http, g, "b");
+        if (errorB is not null) return errorB;
+        try
+        {
+            var png = await g.ExplainAsync(a!, b!, http.RequestAborted);
+            return png is null ? Problem(422, "no face found in one of the photos") : Results.File(png, "image/png");
         }
         catch (ImageLoadException e)
         {

@@ -50,6 +50,22 @@ public sealed class GalleryService : IDisposable
         }
     }
 
+    /// <summary>Occlusion heat-maps for two uploaded photos; null when either has no face. Takes every analysis slot (it is parallel itself).</summary>
+    public async Task<byte[]?> ExplainAsync(byte[] a, byte[] b, CancellationToken cancellation)
+    {
+        await _analysisSlots.WaitAsync(cancellation);
+        try
+        {
+            using var imageA = ImageLoader.Decode(a);
+            using var imageB = ImageLoader.Decode(b);
+            return Pictures.PairExplanation.Explain(Pipeline, imageA, "A", imageB, "B")?.Png;
+        }
+        finally
+        {
+            _analysisSlots.Release();
+        }
+    }
+
     public T Read<T>(Func<GalleryStore, T> read)
     {
         lock (_storeLock) return read(_store);

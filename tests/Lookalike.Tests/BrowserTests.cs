@@ -108,6 +108,8 @@ public class BrowserTests(WebGalleryFixture gallery)
         await page.SetInputFilesAsync("#file-a", Path.Combine(jolie, "img1.jpg"));
         await page.SetInputFilesAsync("#file-b", Path.Combine(jolie, "img2.jpg"));
         await Assertions.Expect(page.Locator("#compare-result")).ToContainTextAsync("Same person", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("#explain")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await page.WaitForFunctionAsync("() => document.getElementById('explain').naturalWidth > 600");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "compare-phone.png"), FullPage = true });
     }
 }

@@ -176,9 +176,22 @@ async function compare() {
     if (r.similarity === null) { setStatus(out, r.reason, true); return; }
     const pct = r.probability != null ? `${Math.round(r.probability * 100)} % likely the same person` : `cosine ${r.similarity.toFixed(3)}`;
     setStatus(out, `${r.same ? 'Same person' : 'Different people'} · ${pct} (similarity ${r.similarity.toFixed(3)}, threshold ${r.threshold})`);
+    explain();
   } catch (e) {
     setStatus(out, e.message, true);
   }
+}
+
+async function explain() {
+  const img = $('explain');
+  img.hidden = true;
+  const form = new FormData();
+  form.append('a', pair.a, 'a.jpg');
+  form.append('b', pair.b, 'b.jpg');
+  const response = await fetch('/api/explain', { method: 'POST', body: form });
+  if (!response.ok) return;
+  img.src = URL.createObjectURL(await response.blob());
+  img.hidden = false;
 }
 
 // ---- Gallery
