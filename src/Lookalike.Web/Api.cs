@@ -56,76 +56,64 @@ public static class Api
         }).WithSummary("Remove an identity's faces and thumbnails (needs the API key)");
     }
 
-    private static async Task<IResult> Match(HttpContext http, GalleryService g, int? top)
-    {
-        if (ReadAllowed(http, g) is { } denied) return denied;
-        var (image, error) = await ReadUpload(http, g, "image");
-        if (error is not null) return error;
-        try
+    private static Task<IResult> Match(HttpContext http, GalleryService g, int? top) =>
+        WithUploads(http, g, ReadAllowed, ["image"], async files =>
         {
-            var analysis = await g.AnalyzeAsync(image!, http.RequestAborted);
+            var analysis = await g.AnalyzeAsync(files[0], http.RequestAborted);
             var index = g.Index;
             var results = analysis.Faces.Select(f => new FaceMatches(f, index.Search(f.Embedding, Math.Clamp(top ?? 5, 1, 50)))).ToList();
             return Results.Json(Contracts.Match(null, analysis, results, index, thumbnails: true), Contracts.Json);
-        }
-        catch (ImageLoadException e)
-        {
-            return ImageProblem(e);
-        }
-    }
+        });
 
-    private static async Task<IResult> Compare(HttpContext http, GalleryService g)
-    {
-        if (ReadAllowed(http, g) is { } denied) return denied;
-        var (a, errorA) = await ReadUpload(http, g, "a");
-        if (errorA is not null) return errorA;
-        var (b, errorB) = await ReadUpload(http, g, "b");
-        if (errorB is not null) return errorB;
-        try
+    private static Task<IResult> Compare(HttpContext http, GalleryService g) =>
+        WithUploads(http, g, ReadAllowed, ["a", "b"], async files =>
         {
-            var fa = (await g.AnalyzeAsync(a!, http.RequestAborted)).Largest;
-            var fb = (await g.AnalyzeAsync(b!, http.RequestAborted)).Largest;
+            var fa = (await g.AnalyzeAsync(files[0], http.RequestAborted)).Largest;
+            var fb = (await g.AnalyzeAsync(files[1], http.RequestAborted)).Largest;
             if (fa is null || fb is null)
                 return Results.Json(new { similarity = (double?)null, same = (bool?)null, reason = $"no face found in {(fa is null ? "a" : "b")}" }, Contracts.Json);
             return Results.Json(Contracts.Compare(fa, null, fb, null), Contracts.Json);
-        }
-        catch (ImageLoadException e)
-        {
-            return ImageProblem(e);
-        }
-    }
+        });
 
-    private static async Task<IResult> Explain(HttpContext http, GalleryService g)
-    {
-        if (ReadAllowed(http, g) is { } denied) return denied;
-        var (a, errorA) = await ReadUpload(http, g, "a");
-        if (errorA is not null) return errorA;
-        var (b, errorB) = await ReadUpload(http, g, "b");
-        if (errorB is not null) return errorB;
-        try
+    private static Task<IResult> Explain(HttpContext http, GalleryService g) =>
+        WithUploads(http, g, ReadAllowed, ["a", "b"], async files =>
         {
-            var png = await g.ExplainAsync(a!, b!, http.RequestAborted);
+            var png = await g.ExplainAsync(files[0], files[1], http.RequestAborted);
             return png is null ? Problem(422, "no face found in one of the photos") : Results.File(png, "image/png");
-        }
-        catch (ImageLoadException e)
+        });
+
+    private static Task<IResult> AddFace(HttpContext http, string identity, GalleryService g)
+    {
+        identity = identity.Trim();
+        if (identity.Length is 0 or > 200 || identity.Any(char.IsControl))
+            return Task.FromResult(WriteAllowed(http, g) ?? Problem(400, "identity must be 1-200 printable characters"));
+        return WithUploads(http, g, WriteAllowed, ["image"], async files =>
         {
-            return ImageProblem(e);
-        }
+            var analysis = await g.AnalyzeAsync(files[0], http.RequestAborted);
+            if (analysis.Largest is not { } face) return Problem(422, "no face found in the photo");
+            g.AddFace(identity, files[0], face, analysis.Faces.Count);
+            return Results.Json(new { identity, faces = g.Read(s => s.IdentityFaces(identity).Count), several_faces = analysis.Faces.Count > 1 }, Contracts.Json, statusCode: 201);
+        });
     }
 
-    private static async Task<IResult> AddFace(HttpContext http, string identity, GalleryService g)
+    /// <summary>
+    /// The common frame of the upload endpoints: check access, read the named multipart files (413/400/415 on
+    /// bad uploads), run the handler, and turn an undecodable image into 415 (or 413 when over the pixel limit).
+    /// </summary>
+    private static async Task<IResult> WithUploads(HttpContext http, GalleryService g, Func<HttpContext, GalleryService, IResult?> allowed,
+        string[] fields, Func<byte[][], Task<IResult>> handler)
     {
-        if (WriteAllowed(http, g) is { } denied) return denied;
-        identity = identity.Trim();
-        if (identity.Length is 0 or > 200 || identity.Any(char.IsControl)) return Problem(400, "identity must be 1-200 printable characters");
-        var (image, error) = await ReadUpload(http, g, "image");
-        if (error is not null) return error;
+        if (allowed(http, g) is { } denied) return denied;
+        var files = new byte[fields.Length][];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var (bytes, error) = await ReadUpload(http, g, fields[i]);
+            if (error is not null) return error;
+            files[i] = bytes!;
+        }
         try
         {
-            var analysis = await g.AnalyzeAsync(image!, http.RequestAborted);
-            if (analysis.Largest is not { } face) return Problem(422, "no face found in the photo");
-            g.AddFace(identity, image!, face, analysis.Faces.Count);
-            return Results.Json(new { identity, faces = g.Read(s => s.IdentityFaces(identity).Count), several_faces = analysis.Faces.Count > 1 }, Contracts.Json, statusCode: 201);
+            return await handler(files);
         }
         catch (ImageLoadException e)
         {

@@ -111,15 +111,7 @@ public sealed class GalleryStore : IDisposable
         using var cmd = _db.CreateCommand();
         cmd.CommandText = "SELECT path, identity, sha256, size, mtime, outcome, detail, model FROM files WHERE substr(path, 1, length($p)) = $p";
         cmd.Parameters.AddWithValue("$p", prefix);
-        var result = new Dictionary<string, FileRecord>(StringComparer.Ordinal);
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            var rec = new FileRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4),
-                OutcomeNames.Parse(r.GetString(5)), r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7));
-            result[rec.Path] = rec;
-        }
-        return result;
+        return ReadFiles(cmd).ToDictionary(f => f.Path, StringComparer.Ordinal);
     }
 
     /// <summary>Writes results in one transaction: each file's row replaces the old one, with its face.</summary>
@@ -222,6 +214,11 @@ public sealed class GalleryStore : IDisposable
     {
         using var cmd = _db.CreateCommand();
         cmd.CommandText = "SELECT path, identity, sha256, size, mtime, outcome, detail, model FROM files ORDER BY path";
+        return ReadFiles(cmd);
+    }
+
+    private static List<FileRecord> ReadFiles(SqliteCommand cmd)
+    {
         var list = new List<FileRecord>();
         using var r = cmd.ExecuteReader();
         while (r.Read())
