@@ -38,6 +38,8 @@ internal static class Commands
         root.Subcommands.Add(CompareCommand());
         root.Subcommands.Add(FacesCommand());
         root.Subcommands.Add(ExplainCommand.Create(Pipeline));
+        root.Subcommands.Add(FuzzCommand.Create());
+        root.Subcommands.Add(ReliabilityCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(LoadCommand.Create());
         root.Subcommands.Add(BenchCommand.Create(Pipeline));
@@ -164,6 +166,7 @@ internal static class Commands
                     removed = report.Removed,
                     embedded = report.Embedded,
                     seconds = Math.Round(report.Elapsed.TotalSeconds, 2),
+                    peak_memory_mb = Math.Round(System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
                     cancelled = report.Cancelled,
                     problems = report.Problems.Select(p => new { path = p.Path, outcome = p.Outcome.Name(), detail = p.Detail }),
                 });

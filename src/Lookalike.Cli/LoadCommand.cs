@@ -29,52 +29,19 @@ internal static class LoadCommand
                 ?? throw new CliException("no --photo given and shared/data not found"));
             var total = Math.Clamp(parse.GetValue(requests), 1, 100_000);
             var inFlight = Math.Clamp(parse.GetValue(concurrency), 1, 256);
-            var app = WebApp.Build(new WebOptions { Db = parse.GetValue(db)!, ModelsDir = Commands.ModelsDirectory(parse) }, ["--urls", "http://127.0.0.1:0"]);
-            app.StartAsync().GetAwaiter().GetResult();
+            var (app, http) = StartLocal(new WebOptions { Db = parse.GetValue(db)!, ModelsDir = Commands.ModelsDirectory(parse) });
             try
             {
-                var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-                if (!new Uri(url).IsLoopback) throw new CliException($"refusing to load a non-loopback address: {url}");
-                using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+                var url = http.BaseAddress!.ToString();
                 Send(http, bytes); // warm-up
                 for (var i = 0; i < 20; i++) Send(http, bytes);
                 var before = Memory();
-                var latencies = new double[total];
-                var errors = 0;
-                var statuses = new Dictionary<int, int>();
-                var next = -1;
-                var deadline = Stopwatch.StartNew();
-                var limit = TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(seconds)));
-                var workers = Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =>
-                {
-                    int i;
-                    while ((i = Interlocked.Increment(ref next)) < total && deadline.Elapsed < limit)
-                    {
-                        var sw = Stopwatch.StartNew();
-                        int status;
-                        try
-                        {
-                            using var response = await http.PostAsync("/api/match?top=5", Form(bytes));
-                            await response.Content.ReadAsByteArrayAsync();
-                            status = (int)response.StatusCode;
-                        }
-                        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                        {
-                            status = 0;
-                        }
-                        latencies[i] = sw.Elapsed.TotalMilliseconds;
-                        lock (statuses) statuses[status] = statuses.GetValueOrDefault(status) + 1;
-                        if (status != 200) Interlocked.Increment(ref errors);
-                    }
-                })).ToArray();
-                Task.WaitAll(workers);
-                var elapsed = deadline.Elapsed.TotalSeconds;
-                var sent = Math.Min(total, next);
-                var done = latencies.Take(sent).Order().ToArray();
+                var run = Run(http, _ => Form(bytes), total, inFlight, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(seconds))));
+                var (elapsed, sent, errors, statuses) = (run.Seconds, run.Latencies.Length, run.Errors, run.Statuses);
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 var after = Memory();
-                double P(double q) => done.Length == 0 ? double.NaN : done[Math.Min(done.Length - 1, (int)Math.Ceiling(q * done.Length) - 1)];
+                double P(double q) => Percentile(run.Latencies, q);
                 var result = new
                 {
                     url,
@@ -98,13 +65,69 @@ internal static class LoadCommand
             }
             finally
             {
+                http.Dispose();
                 app.StopAsync().GetAwaiter().GetResult();
             }
         }));
         return cmd;
     }
 
-    private static MultipartFormDataContent Form(byte[] bytes)
+    /// <summary>Starts the web app in this process on a free 127.0.0.1 port, with a client for it.</summary>
+    internal static (Microsoft.AspNetCore.Builder.WebApplication App, HttpClient Http) StartLocal(WebOptions options)
+    {
+        var app = WebApp.Build(options, ["--urls", "http://127.0.0.1:0"]);
+        app.StartAsync().GetAwaiter().GetResult();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        if (!new Uri(url).IsLoopback) throw new CliException($"refusing to load a non-loopback address: {url}");
+        return (app, new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) });
+    }
+
+    /// <summary>What a load run saw: each request's latency (in send order) and status (0 = no answer).</summary>
+    internal sealed record LoadRun(double[] Latencies, int[] StatusOf, double Seconds)
+    {
+        public int Errors => StatusOf.Count(s => s != 200);
+        public Dictionary<int, int> Statuses => StatusOf.GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+    }
+
+    /// <summary>Sends up to <paramref name="total"/> POST /api/match requests, <paramref name="concurrency"/> at a time, stopping at <paramref name="limit"/>.</summary>
+    internal static LoadRun Run(HttpClient http, Func<int, HttpContent> body, int total, int concurrency, TimeSpan limit, string path = "/api/match?top=5")
+    {
+        var latencies = new double[total];
+        var statuses = new int[total];
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < total && clock.Elapsed < limit)
+            {
+                var sw = Stopwatch.StartNew();
+                try
+                {
+                    using var content = body(i);
+                    using var response = await http.PostAsync(path, content);
+                    await response.Content.ReadAsByteArrayAsync();
+                    statuses[i] = (int)response.StatusCode;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    statuses[i] = 0;
+                }
+                latencies[i] = sw.Elapsed.TotalMilliseconds;
+            }
+        })).ToArray();
+        Task.WaitAll(workers);
+        var sent = Math.Min(total, next);
+        return new LoadRun(latencies[..sent], statuses[..sent], clock.Elapsed.TotalSeconds);
+    }
+
+    internal static double Percentile(IEnumerable<double> values, double q)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(q * sorted.Length) - 1))];
+    }
+
+    internal static MultipartFormDataContent Form(byte[] bytes)
     {
         var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
@@ -117,7 +140,7 @@ internal static class LoadCommand
         if (!response.IsSuccessStatusCode) throw new CliException($"warm-up request failed: {(int)response.StatusCode}");
     }
 
-    private static (double WorkingSet, double Managed) Memory()
+    internal static (double WorkingSet, double Managed) Memory()
     {
         using var p = Process.GetCurrentProcess();
         return (Math.Round(p.WorkingSet64 / 1048576.0, 1), Math.Round(GC.GetTotalMemory(forceFullCollection: true) / 1048576.0, 1));

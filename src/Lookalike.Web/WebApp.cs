@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Scalar.AspNetCore;
 
 namespace Lookalike.Web;
@@ -17,6 +18,20 @@ public static class WebApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<GalleryService>();
         builder.Services.AddOpenApi();
+        if (options.RateLimitPerMinute > 0)
+        {
+            builder.Services.AddRateLimiter(r =>
+            {
+                r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+                r.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = options.RateLimitPerMinute,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                    }));
+            });
+        }
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxUploadBytes * 2 + 128 * 1024);
         configure?.Invoke(builder);
 
@@ -30,6 +45,7 @@ public static class WebApp
                 headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'";
             await next();
         });
+        if (options.RateLimitPerMinute > 0) app.UseRateLimiter();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi();

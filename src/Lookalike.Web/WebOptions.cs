@@ -12,6 +12,9 @@ public sealed record WebOptions
     public bool ProtectReads { get; init; }
     /// <summary>Largest accepted upload; bigger requests get 413 before their body is read.</summary>
     public long MaxUploadBytes { get; init; } = 20L * 1024 * 1024;
+    /// <summary>Requests per minute per client address (0 = no limit). Over it: 429.</summary>
+    public int RateLimitPerMinute { get; init; }
+
     /// <summary>Images analysed at once (each model run is single-threaded).</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
 }

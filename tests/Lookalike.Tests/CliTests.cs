@@ -93,6 +93,7 @@ public class CliTests(PipelineFixture fx)
             p.Kill(entireProcessTree: true); // SIGKILL: no cleanup runs
             p.WaitForExit();
         }
+        Assert.Equal("ok", Scalar(tmp["killed.db"], "PRAGMA integrity_check"));
         var partial = Rows(tmp["killed.db"], "files");
         Assert.InRange(partial, 16, photos.Count - 1);
 
@@ -100,6 +101,15 @@ public class CliTests(PipelineFixture fx)
         Assert.Equal(photos.Count, rerun.GetProperty("files").GetInt32());
         Assert.True(rerun.GetProperty("outcomes").GetProperty("unchanged").GetInt32() >= partial);
         Assert.Equal(Snapshot(tmp["full.db"]), Snapshot(tmp["killed.db"]));
+    }
+
+    private static string? Scalar(string db, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={db};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar()?.ToString();
     }
 
     private static int Rows(string db, string table)

@@ -18,6 +18,11 @@ public sealed record IndexOptions
     public int Workers { get; init; } = Environment.ProcessorCount;
     /// <summary>Files written per transaction; a killed run loses at most this many.</summary>
     public int BatchSize { get; init; } = 32;
+    /// <summary>
+    /// A file still being analysed after this long gets the outcome 'timed_out' and the run goes on without it
+    /// (its work is abandoned, not aborted: native calls cannot be stopped safely).
+    /// </summary>
+    public TimeSpan FileTimeout { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>Optional labels: full path → identity. Files under the root without a label are 'unlabelled'.</summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }
@@ -64,7 +69,7 @@ public sealed class GalleryIndexer(FacePipeline pipeline, GalleryStore store)
                 done++;
                 continue;
             }
-            if (known.TryGetValue(path, out var old) && old.Identity == identity && old.Model == pipeline.ModelId
+            if (known.TryGetValue(path, out var old) && old.Identity == identity && old.Model == pipeline.ModelId && old.Outcome != Outcome.TimedOut
                 && old.Size == info.Length && old.MtimeTicks == info.LastWriteTimeUtc.Ticks)
             {
                 counts[Outcome.Unchanged]++;
@@ -100,14 +105,19 @@ public sealed class GalleryIndexer(FacePipeline pipeline, GalleryStore store)
                 {
                     var sha = Sha256(item.Path);
                     Outcome outcome;
-                    if (known.TryGetValue(item.Path, out var old) && old.Sha256 == sha && old.Identity == item.Identity && old.Model == pipeline.ModelId)
+                    if (known.TryGetValue(item.Path, out var old) && old.Sha256 == sha && old.Identity == item.Identity && old.Model == pipeline.ModelId
+                        && old.Outcome != Outcome.TimedOut)
                     {
                         lock (touched) touched.Add(old with { Size = item.Info.Length, MtimeTicks = item.Info.LastWriteTimeUtc.Ticks });
                         outcome = Outcome.Unchanged;
                     }
                     else
                     {
-                        var result = Process(item.Path, item.Identity, sha, item.Info);
+                        var work = Task.Run(() => Process(item.Path, item.Identity, sha, item.Info));
+                        var result = work.Wait(options.FileTimeout)
+                            ? work.Result
+                            : new FileResult(new FileRecord(item.Path, item.Identity, sha, item.Info.Length, item.Info.LastWriteTimeUtc.Ticks,
+                                Outcome.TimedOut, $"still running after {options.FileTimeout.TotalSeconds:F0} s", pipeline.ModelId), null);
                         outcome = result.File.Outcome;
                         if (result.Face is not null) Interlocked.Increment(ref embedded);
                         if (!outcome.HasFace() || outcome == Outcome.MultipleFaces) problems.Add(result.File);

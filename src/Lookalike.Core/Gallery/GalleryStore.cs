@@ -14,6 +14,7 @@ public enum Outcome
     Unreadable,
     TooLarge,
     Unlabelled,
+    TimedOut,
     Unchanged,
 }
 
@@ -29,6 +30,7 @@ public static class OutcomeNames
         Outcome.Unreadable => "unreadable",
         Outcome.TooLarge => "too_large",
         Outcome.Unlabelled => "unlabelled",
+        Outcome.TimedOut => "timed_out",
         Outcome.Unchanged => "unchanged",
         _ => throw new ArgumentOutOfRangeException(nameof(o)),
     };
@@ -65,7 +67,8 @@ public sealed class GalleryStore : IDisposable
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
         _db.Open();
-        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+        // busy_timeout: a reader (match, the web app) and a writer (gallery add) may open the file at once.
+        Execute("PRAGMA busy_timeout=30000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
         Execute("""
             CREATE TABLE IF NOT EXISTS files(
                 path TEXT PRIMARY KEY,
