@@ -1,0 +1,126 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Lookalike.Search;
+
+/// <summary>
+/// Embeddings quantised to int8 (one scale per face, symmetric), a quarter of the float matrix's memory: 1M x 512
+/// faces in 0.52 GB. A query scans all rows with integer dot products (AVX2 where present), in parallel over
+/// cores, and returns the best candidates by approximate cosine; callers re-rank those with the float embeddings.
+/// </summary>
+public sealed class QuantizedIndex
+{
+    private readonly sbyte[] _codes;
+    private readonly float[] _scales;
+
+    public QuantizedIndex(int dimension, int capacity)
+    {
+        Dimension = dimension;
+        _codes = new sbyte[(long)dimension * capacity];
+        _scales = new float[capacity];
+    }
+
+    public int Dimension { get; }
+    public int Count { get; private set; }
+    public long Bytes => _codes.LongLength + _scales.LongLength * sizeof(float);
+
+    /// <summary>Appends one (normalised) embedding; returns its row.</summary>
+    public int Add(ReadOnlySpan<float> embedding)
+    {
+        if (embedding.Length != Dimension) throw new ArgumentException($"expected {Dimension} dimensions, got {embedding.Length}");
+        if (Count == _scales.Length) throw new InvalidOperationException($"the index is full ({Count} rows)");
+        var row = Count++;
+        _scales[row] = Quantize(embedding, _codes.AsSpan(row * Dimension, Dimension));
+        return row;
+    }
+
+    /// <summary>Writes round(v / max|v| * 127) and returns the scale max|v| / 127.</summary>
+    internal static float Quantize(ReadOnlySpan<float> v, Span<sbyte> codes)
+    {
+        var max = MathF.Abs(TensorPrimitives.MaxMagnitude(v)); // MaxMagnitude keeps the sign
+        var scale = max > 0 ? max / 127f : 1f;
+        for (var i = 0; i < v.Length; i++) codes[i] = (sbyte)Math.Clamp(MathF.Round(v[i] / scale), -127, 127);
+        return scale;
+    }
+
+    /// <summary>The <paramref name="k"/> rows with the highest approximate cosine, best first.</summary>
+    public (int Row, float Score)[] Search(ReadOnlySpan<float> query, int k)
+    {
+        var q = new sbyte[Dimension];
+        var qScale = Quantize(query, q);
+        var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, Count / 20_000));
+        var chunk = (Count + workers - 1) / workers;
+        var partial = new (int Row, float Score)[workers][];
+        Parallel.For(0, workers, w =>
+        {
+            var start = w * chunk;
+            var end = Math.Min(Count, start + chunk);
+            var top = new TopK(k);
+            for (var row = start; row < end; row++)
+                top.Offer(row, Dot(_codes.AsSpan(row * Dimension, Dimension), q) * _scales[row]);
+            partial[w] = top.Sorted();
+        });
+        return [.. partial.SelectMany(p => p).OrderByDescending(p => p.Score).Take(k).Select(p => (p.Row, p.Score * qScale))];
+    }
+
+    /// <summary>
+    /// Top <paramref name="k"/> by exact cosine: the best <paramref name="candidates"/> rows by int8 score,
+    /// re-ranked with their float embeddings from <paramref name="embeddingOf"/> (e.g. the store).
+    /// </summary>
+    public (int Row, float Score)[] Search(ReadOnlySpan<float> query, int k, int candidates, Func<int, float[]> embeddingOf)
+    {
+        var approximate = Search(query, Math.Max(k, candidates));
+        var exact = new (int Row, float Score)[approximate.Length];
+        for (var i = 0; i < approximate.Length; i++)
+            exact[i] = (approximate[i].Row, TensorPrimitives.Dot(embeddingOf(approximate[i].Row), query));
+        return [.. exact.OrderByDescending(e => e.Score).Take(k)];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static int Dot(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b)
+    {
+        var i = 0;
+        var sum = 0;
+        if (Avx2.IsSupported && a.Length >= 32)
+        {
+            var acc = Vector256<int>.Zero;
+            ref var ra = ref MemoryMarshal.GetReference(a);
+            ref var rb = ref MemoryMarshal.GetReference(b);
+            for (; i + 32 <= a.Length; i += 32)
+            {
+                var va = Vector256.LoadUnsafe(ref ra, (nuint)i);
+                var vb = Vector256.LoadUnsafe(ref rb, (nuint)i);
+                var (aLo, aHi) = (Avx2.ConvertToVector256Int16(va.GetLower()), Avx2.ConvertToVector256Int16(va.GetUpper()));
+                var (bLo, bHi) = (Avx2.ConvertToVector256Int16(vb.GetLower()), Avx2.ConvertToVector256Int16(vb.GetUpper()));
+                acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(aLo, bLo));
+                acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(aHi, bHi));
+            }
+            sum = Vector256.Sum(acc);
+        }
+        for (; i < a.Length; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    /// <summary>A small min-heap of the best k (row, score) pairs.</summary>
+    private sealed class TopK(int k)
+    {
+        private readonly PriorityQueue<int, float> _heap = new(k + 1);
+
+        public void Offer(int row, float score)
+        {
+            if (_heap.Count < k) _heap.Enqueue(row, score);
+            else if (_heap.TryPeek(out _, out var worst) && score > worst) _heap.DequeueEnqueue(row, score);
+        }
+
+        public (int Row, float Score)[] Sorted()
+        {
+            var list = new List<(int, float)>(_heap.Count);
+            while (_heap.TryDequeue(out var row, out var score)) list.Add((row, score));
+            list.Reverse();
+            return [.. list];
+        }
+    }
+}
