@@ -16,7 +16,9 @@ public sealed record BoxJson(double X, double Y, double Width, double Height)
 public sealed record MatchJson(string Identity, double Similarity, double BestSimilarity, bool Same, int GalleryFaces, long BestFaceId, string BestFacePath);
 
 /// <param name="Thumbnail">The aligned face as a JPEG data URL (web answers only).</param>
-public sealed record FaceJson(BoxJson Box, double Score, string Source, double CropScore, double Norm, IReadOnlyList<MatchJson> Matches, string? Thumbnail = null);
+/// <param name="TrackId">In live mode: the same number while the face stays in view.</param>
+public sealed record FaceJson(BoxJson Box, double Score, string Source, double CropScore, double Norm, IReadOnlyList<MatchJson> Matches,
+    string? Thumbnail = null, int? TrackId = null);
 
 public sealed record GallerySizeJson(int Faces, int Identities);
 
@@ -47,15 +49,17 @@ public static class Contracts
 
     private static double R4(float v) => Math.Round(v, 4);
 
-    public static MatchResultJson Match(string? photo, FaceAnalysis analysis, IReadOnlyList<FaceMatches> results, Search.FaceIndex index, bool thumbnails = false) =>
+    /// <param name="trackIds">Live mode: each result's track id, in order.</param>
+    public static MatchResultJson Match(string? photo, FaceAnalysis analysis, IReadOnlyList<FaceMatches> results, Search.FaceIndex index,
+        bool thumbnails = false, IReadOnlyList<int>? trackIds = null) =>
         new(photo, analysis.Width, analysis.Height, new GallerySizeJson(index.Count, index.IdentityCount), Math.Round(Verification.Threshold, 4),
-            [.. results.Select(r => Face(r.Face, r.Matches.Select(m => new MatchJson(m.Identity, R4(m.Similarity), R4(m.BestSimilarity),
-                m.Similarity >= Verification.Threshold, m.Faces, m.BestFaceId, m.BestFacePath)).ToList(), thumbnails))],
+            [.. results.Select((r, i) => Face(r.Face, r.Matches.Select(m => new MatchJson(m.Identity, R4(m.Similarity), R4(m.BestSimilarity),
+                m.Similarity >= Verification.Threshold, m.Faces, m.BestFaceId, m.BestFacePath)).ToList(), thumbnails, trackIds?[i]))],
             results.Count > 0 ? null : analysis.TooSmall > 0 ? $"{analysis.TooSmall} face(s) too small to use" : "no face found");
 
-    public static FaceJson Face(Face f, IReadOnlyList<MatchJson> matches, bool thumbnail = false) =>
+    public static FaceJson Face(Face f, IReadOnlyList<MatchJson> matches, bool thumbnail = false, int? trackId = null) =>
         new(BoxJson.From(f.Box), R4(f.Score), f.Source.ToString().ToLowerInvariant(), R4(f.CropScore), R4(f.Norm), matches,
-            thumbnail ? "data:image/jpeg;base64," + Convert.ToBase64String(f.Thumbnail) : null);
+            thumbnail ? "data:image/jpeg;base64," + Convert.ToBase64String(f.Thumbnail) : null, trackId);
 
     public static CompareResultJson Compare(Face a, string? pathA, Face b, string? pathB)
     {

@@ -19,6 +19,8 @@ public static class Api
         var api = app.MapGroup("/api");
         api.MapPost("/match", Match).DisableAntiforgery()
             .WithSummary("Every face in the uploaded photo (multipart field 'image') with its top matches");
+        api.MapPost("/live", Live).DisableAntiforgery()
+            .WithSummary("One webcam frame ('image') of a live session (query 'session'): faces are tracked between frames; same shape as /api/match plus track_id");
         api.MapPost("/compare", Compare).DisableAntiforgery()
             .WithSummary("Similarity and verdict for the largest face in 'a' and in 'b' (multipart)");
         api.MapPost("/explain", Explain).DisableAntiforgery()
@@ -64,6 +66,19 @@ public static class Api
             var results = analysis.Faces.Select(f => new FaceMatches(f, index.Search(f.Embedding, Math.Clamp(top ?? 5, 1, 50)))).ToList();
             return Results.Json(Contracts.Match(null, analysis, results, index, thumbnails: true), Contracts.Json);
         });
+
+    private static Task<IResult> Live(HttpContext http, GalleryService g, string? session, int? top)
+    {
+        if (string.IsNullOrEmpty(session) || session.Length > 64)
+            return Task.FromResult(Problem(400, "give a 'session' query parameter (1-64 characters) that stays the same for one video stream"));
+        return WithUploads(http, g, ReadAllowed, ["image"], async files =>
+        {
+            var (analysis, trackIds) = await g.LiveFrameAsync(session, files[0], http.RequestAborted);
+            var index = g.Index;
+            var results = analysis.Faces.Select(f => new FaceMatches(f, index.Search(f.Embedding, Math.Clamp(top ?? 3, 1, 50)))).ToList();
+            return Results.Json(Contracts.Match(null, analysis, results, index, thumbnails: true, trackIds), Contracts.Json);
+        });
+    }
 
     private static Task<IResult> Compare(HttpContext http, GalleryService g) =>
         WithUploads(http, g, ReadAllowed, ["a", "b"], async files =>

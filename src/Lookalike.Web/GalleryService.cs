@@ -66,6 +66,35 @@ public sealed class GalleryService : IDisposable
         }
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (LiveTracker Tracker, DateTime Used)> _live = new();
+    private const int MaxLiveSessions = 64;
+
+    /// <summary>
+    /// One frame of a live video stream: faces are followed between frames of the same session, and only new or
+    /// moved faces are embedded again. Sessions idle for a minute are dropped; at most 64 are kept.
+    /// </summary>
+    public async Task<(FaceAnalysis Analysis, IReadOnlyList<int> TrackIds)> LiveFrameAsync(string session, byte[] image, CancellationToken cancellation)
+    {
+        await _analysisSlots.WaitAsync(cancellation);
+        try
+        {
+            var now = DateTime.UtcNow;
+            foreach (var (key, value) in _live)
+                if (now - value.Used > TimeSpan.FromMinutes(1)) _live.TryRemove(key, out _);
+            if (!_live.ContainsKey(session) && _live.Count >= MaxLiveSessions)
+                _live.TryRemove(_live.MinBy(kv => kv.Value.Used).Key, out _);
+            var tracker = _live.AddOrUpdate(session, _ => (new LiveTracker(Pipeline), now), (_, v) => (v.Tracker, now)).Tracker;
+            using var bitmap = ImageLoader.Decode(image);
+            IReadOnlyList<TrackedFace> tracked;
+            lock (tracker) tracked = tracker.Process(bitmap);
+            return (new FaceAnalysis(bitmap.Width, bitmap.Height, [.. tracked.Select(t => t.Face)], 0), [.. tracked.Select(t => t.Id)]);
+        }
+        finally
+        {
+            _analysisSlots.Release();
+        }
+    }
+
     public T Read<T>(Func<GalleryStore, T> read)
     {
         lock (_storeLock) return read(_store);

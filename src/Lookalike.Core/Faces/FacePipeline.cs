@@ -129,6 +129,16 @@ public sealed class FacePipeline : IDisposable
         return new FaceAnalysis(w, h, kept, tooSmall);
     }
 
+    /// <summary>
+    /// Landmarks, alignment, embedding and the lenient face check for one detection (as step 1 does for every
+    /// detection); null when the check rejects it. For callers that detect themselves, such as the live tracker.
+    /// </summary>
+    public Face? Describe(SKBitmap image, Detection detection)
+    {
+        var face = Build(image, detection.Box.ToSquare(), detection.Score, FaceSource.Primary);
+        return face.CropScore >= CheckScore || face.Norm >= CheckNorm ? face : null;
+    }
+
     /// <summary>Detects on a padded canvas and returns the largest face that passes the strict check.</summary>
     private Face? FirstStrict(SKBitmap image, float padding, FaceSource source)
     {

@@ -103,6 +103,7 @@ document.addEventListener('paste', (e) => {
 
 // ---- Live: a few frames a second from the webcam
 let stream = null, frozen = false, busy = false, timer = null;
+const session = Math.random().toString(36).slice(2);
 const video = $('video'), overlay = $('overlay');
 $('live-start').addEventListener('click', async () => {
   const status = $('live-status');
@@ -114,7 +115,7 @@ $('live-start').addEventListener('click', async () => {
     $('live-start').textContent = 'Stop camera';
     $('live-freeze').disabled = false;
     setStatus(status, 'Live');
-    timer = setInterval(sendFrame, 350);
+    timer = setInterval(sendFrame, 150);
   } catch (e) {
     setStatus(status, 'Camera not available: ' + e.message, true);
     stream = null;
@@ -142,7 +143,7 @@ async function sendFrame() {
   const blob = await new Promise((r) => frame.toBlob(r, 'image/jpeg', 0.85));
   try {
     const started = performance.now();
-    const result = await postImage('/api/match?top=3', { image: blob });
+    const result = await postImage(`/api/live?top=3&session=${session}`, { image: blob });
     if (frozen) return;
     overlay.width = frame.width; overlay.height = frame.height;
     const ctx = overlay.getContext('2d');
