@@ -1,0 +1,48 @@
+using Lookalike.Gallery;
+using Lookalike.Search;
+
+namespace Lookalike.Evaluation;
+
+/// <summary>Where a query's true identity came in the ranking; 0 when it did not (no face, or identity not in the gallery).</summary>
+public readonly record struct QueryRank(string Path, string Identity, int Rank);
+
+/// <summary>Closed-set identification results.</summary>
+/// <param name="NoFace">Queries without a usable face (counted as misses).</param>
+/// <param name="GalleryNoFace">Gallery images without a usable face (left out of the gallery, as indexing would).</param>
+/// <param name="Cmc">Cmc[k-1] = fraction of queries whose identity is among the top k identities.</param>
+public sealed record IdentificationResult(int Queries, int NoFace, int GalleryImages, int GalleryNoFace, int GalleryIdentities,
+    double Rank1, double Rank5, IReadOnlyList<double> Cmc, IReadOnlyList<QueryRank> Ranks);
+
+/// <summary>
+/// Rank-k identification with the same per-identity score as `lookalike match` (a <see cref="FaceIndex"/> built from
+/// the gallery's faces), so the numbers describe what users get.
+/// </summary>
+public static class Identification
+{
+    public static IdentificationResult Evaluate(IReadOnlyList<LabelledImage> gallery, IReadOnlyList<LabelledImage> queries, ImageEmbeddings embeddings)
+    {
+        var faces = new List<StoredFace>();
+        foreach (var g in gallery)
+            if (embeddings[g.Path] is { } e) faces.Add(new StoredFace(faces.Count, g.Identity, g.Path, e));
+        var dimension = faces.Count > 0 ? faces[0].Embedding.Length : 512;
+        var index = new FaceIndex(faces, dimension);
+        var ranks = new List<QueryRank>(queries.Count);
+        foreach (var q in queries)
+        {
+            var rank = 0;
+            if (embeddings[q.Path] is { } e && index.IdentityCount > 0)
+            {
+                var order = index.Search(e, index.IdentityCount);
+                for (var i = 0; i < order.Count; i++)
+                    if (order[i].Identity == q.Identity) { rank = i + 1; break; }
+            }
+            ranks.Add(new QueryRank(q.Path, q.Identity, rank));
+        }
+        var cmc = new double[Math.Max(1, index.IdentityCount)];
+        for (var k = 1; k <= cmc.Length; k++)
+            cmc[k - 1] = queries.Count == 0 ? double.NaN : ranks.Count(r => r.Rank >= 1 && r.Rank <= k) / (double)queries.Count;
+        return new IdentificationResult(queries.Count, queries.Count(q => embeddings[q.Path] is null), gallery.Count,
+            gallery.Count(g => embeddings[g.Path] is null), index.IdentityCount,
+            cmc[0], cmc[Math.Min(4, cmc.Length - 1)], cmc, ranks);
+    }
+}
