@@ -285,7 +285,7 @@ internal static class Commands
                     var b = results[i].Face.Box;
                     Console.WriteLine($"face {i + 1} at ({b.X:F0},{b.Y:F0}) {b.Width:F0}x{b.Height:F0}:");
                     foreach (var m in results[i].Matches)
-                        Console.WriteLine($"  {m.Identity,-28} similarity {m.Similarity:F3}  best face {m.BestSimilarity:F3}{(m.Similarity >= Verification.Threshold ? "  (same person?)" : "")}");
+                        Console.WriteLine($"  {m.Identity,-28} {Calibration.Default.Probability(m.BestSimilarity),6:P0} same person  (similarity {m.Similarity:F3}, best face {m.BestSimilarity:F3}){(m.BestSimilarity >= Verification.Threshold ? "  same?" : "")}");
                 }
             }
             return 0;
@@ -313,7 +313,7 @@ internal static class Commands
             if (parse.GetValue(Json))
                 Output.WriteJson(Contracts.Compare(fa, parse.GetValue(a)!.FullName, fb, parse.GetValue(b)!.FullName));
             else
-                Console.WriteLine($"similarity {similarity:F3} (cosine) → {(same ? "same person" : "different people")} (threshold {Verification.Threshold})");
+                Console.WriteLine($"similarity {similarity:F3} (cosine), {Calibration.Default.Probability(similarity):P1} likely the same person → {(same ? "same person" : "different people")} (threshold {Verification.Threshold})");
             return 0;
         }));
         return cmd;

@@ -26,8 +26,8 @@ public sealed record Calibration(string ModelId, double Slope, double Intercept,
     public static Calibration Default { get; } = new("faceplugin-fr_feature-0.0.1", DefaultSlope, DefaultIntercept,
         "shared/data lfw-gray/pairs.csv + deepface-pairs/pairs_extra.csv");
 
-    private const double DefaultSlope = 18.962658;
-    private const double DefaultIntercept = -5.782696;
+    private const double DefaultSlope = 19.133648;
+    private const double DefaultIntercept = -5.812533;
 
     /// <summary>Probability that two faces with this cosine are the same person.</summary>
     public double Probability(float cosine) => 1 / (1 + Math.Exp(-(Slope * cosine + Intercept)));

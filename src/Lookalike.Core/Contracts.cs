@@ -13,7 +13,9 @@ public sealed record BoxJson(double X, double Y, double Width, double Height)
     public static BoxJson From(Box b) => new(Math.Round(b.X, 1), Math.Round(b.Y, 1), Math.Round(b.Width, 1), Math.Round(b.Height, 1));
 }
 
-public sealed record MatchJson(string Identity, double Similarity, double BestSimilarity, bool Same, int GalleryFaces, long BestFaceId, string BestFacePath);
+/// <param name="Probability">Calibrated probability that the face and the identity's best face are the same person (see Calibration).</param>
+/// <param name="Same">The verdict on the best face: its cosine is at or above the threshold.</param>
+public sealed record MatchJson(string Identity, double Similarity, double BestSimilarity, double Probability, bool Same, int GalleryFaces, long BestFaceId, string BestFacePath);
 
 /// <param name="Thumbnail">The aligned face as a JPEG data URL (web answers only).</param>
 /// <param name="TrackId">In live mode: the same number while the face stays in view.</param>
@@ -27,7 +29,7 @@ public sealed record MatchResultJson(string? Photo, int Width, int Height, Galle
 
 public sealed record CompareSideJson(string? Path, BoxJson Box);
 
-public sealed record CompareResultJson(double Similarity, bool Same, double Threshold, CompareSideJson A, CompareSideJson B);
+public sealed record CompareResultJson(double Similarity, double Probability, bool Same, double Threshold, CompareSideJson A, CompareSideJson B);
 
 /// <param name="FaceId">One of its faces (for a thumbnail), null when it has none.</param>
 public sealed record IdentityJson(string Identity, int Faces, int Files, long? FaceId);
@@ -54,7 +56,7 @@ public static class Contracts
         bool thumbnails = false, IReadOnlyList<int>? trackIds = null) =>
         new(photo, analysis.Width, analysis.Height, new GallerySizeJson(index.Count, index.IdentityCount), Math.Round(Verification.Threshold, 4),
             [.. results.Select((r, i) => Face(r.Face, r.Matches.Select(m => new MatchJson(m.Identity, R4(m.Similarity), R4(m.BestSimilarity),
-                m.Similarity >= Verification.Threshold, m.Faces, m.BestFaceId, m.BestFacePath)).ToList(), thumbnails, trackIds?[i]))],
+                Math.Round(Calibration.Default.Probability(m.BestSimilarity), 4), m.BestSimilarity >= Verification.Threshold, m.Faces, m.BestFaceId, m.BestFacePath)).ToList(), thumbnails, trackIds?[i]))],
             results.Count > 0 ? null : analysis.TooSmall > 0 ? $"{analysis.TooSmall} face(s) too small to use" : "no face found");
 
     public static FaceJson Face(Face f, IReadOnlyList<MatchJson> matches, bool thumbnail = false, int? trackId = null) =>
@@ -64,7 +66,7 @@ public static class Contracts
     public static CompareResultJson Compare(Face a, string? pathA, Face b, string? pathB)
     {
         var similarity = Verification.Similarity(a, b);
-        return new(R4(similarity), similarity >= Verification.Threshold, Math.Round(Verification.Threshold, 4),
+        return new(R4(similarity), Math.Round(Calibration.Default.Probability(similarity), 4), similarity >= Verification.Threshold, Math.Round(Verification.Threshold, 4),
             new CompareSideJson(pathA, BoxJson.From(a.Box)), new CompareSideJson(pathB, BoxJson.From(b.Box)));
     }
 

@@ -31,8 +31,8 @@ public static class MatchPicture
                 {
                     if (store.Thumbnail(m.BestFaceId) is { } jpeg) DrawJpeg(canvas, jpeg, x, y);
                     Fonts.Draw(canvas, Shorten(m.Identity, 18), x, y + Thumb + 16, 13, SKColors.Black);
-                    var same = m.Similarity >= Verification.Threshold;
-                    Fonts.Draw(canvas, $"cos {m.Similarity:F2}", x, y + Thumb + 32, 12, same ? new SKColor(0, 120, 0) : SKColors.DimGray);
+                    var same = m.BestSimilarity >= Verification.Threshold;
+                    Fonts.Draw(canvas, $"{Calibration.Default.Probability(m.BestSimilarity):P0} · cos {m.Similarity:F2}", x, y + Thumb + 32, 12, same ? new SKColor(0, 120, 0) : SKColors.DimGray);
                     x += Thumb + 40;
                 }
             }
