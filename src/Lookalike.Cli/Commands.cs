@@ -38,6 +38,8 @@ internal static class Commands
         root.Subcommands.Add(CompareCommand());
         root.Subcommands.Add(FacesCommand());
         root.Subcommands.Add(ExplainCommand.Create(Pipeline));
+        root.Subcommands.Add(PicturesCommands.Average(Pipeline));
+        root.Subcommands.Add(PicturesCommands.Map());
         root.Subcommands.Add(FuzzCommand.Create());
         root.Subcommands.Add(ReliabilityCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());

@@ -42,13 +42,16 @@ public static class FaceAligner
     }
 
     /// <summary>Returns the aligned 112x112 RGBA face (black where the warp leaves the image).</summary>
-    public static SKBitmap Align(SKBitmap image, ReadOnlySpan<PointF> fivePoints)
+    public static SKBitmap Align(SKBitmap image, ReadOnlySpan<PointF> fivePoints) => Align(image, fivePoints, Template, Size);
+
+    /// <summary>Warps the face so its five points land on <paramref name="template"/> in a <paramref name="size"/>-pixel square.</summary>
+    public static SKBitmap Align(SKBitmap image, ReadOnlySpan<PointF> fivePoints, ReadOnlySpan<PointF> template, int size)
     {
-        var m = EstimateSimilarity(fivePoints, Template);
+        var m = EstimateSimilarity(fivePoints, template);
         // Skia samples at pixel centres: t' = t - 0.5 * (row sum of the linear part) + 0.5.
         m.TransX = m.TransX - 0.5f * (m.ScaleX + m.SkewX) + 0.5f;
         m.TransY = m.TransY - 0.5f * (m.SkewY + m.ScaleY) + 0.5f;
-        var aligned = new SKBitmap(new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var aligned = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
         using var canvas = new SKCanvas(aligned);
         canvas.Clear(SKColors.Black);
         canvas.SetMatrix(m);

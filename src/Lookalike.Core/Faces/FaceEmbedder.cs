@@ -20,7 +20,10 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
 
     public FaceEmbedder(string modelPath, int threads = 1) => _model = new OnnxModel(modelPath, threads);
 
-    public string ModelId => "faceplugin-fr_feature-0.0.1";
+    /// <summary>The id stored beside every embedding this model makes.</summary>
+    public const string Id = "faceplugin-fr_feature-0.0.1";
+
+    public string ModelId => Id;
     public int Dimension => 512;
 
     public float[] Embed(SKBitmap aligned)

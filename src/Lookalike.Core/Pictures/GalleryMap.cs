@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Net;
+using System.Numerics.Tensors;
+using System.Text;
+using SkiaSharp;
+
+namespace Lookalike.Pictures;
+
+/// <summary>One gallery face placed on the 2-D map.</summary>
+public sealed record MapPoint(string Identity, float X, float Y, byte[]? Thumbnail);
+
+/// <summary>How well a 2-D layout keeps the embedding space's structure.</summary>
+/// <param name="Preservation">Mean fraction of each point's 10 nearest neighbours (cosine, full space) still among its 10 nearest in 2-D.</param>
+/// <param name="KnnAccuracy">Fraction of points whose 5 nearest 2-D neighbours vote for their own identity.</param>
+public sealed record MapQuality(double Preservation, double KnnAccuracy);
+
+/// <summary>
+/// A 2-D map of gallery embeddings: exact t-SNE (perplexity 30, PCA start, seeded; O(n²), so up to a few thousand
+/// faces) or PCA beyond that; drawn as a PNG and as one self-contained HTML page (points coloured by identity, the face
+/// on hover, a mosaic of thumbnails).
+/// </summary>
+public static class GalleryMap
+{
+    public const int TsneLimit = 5000;
+
+    public static (float X, float Y)[] Layout(IReadOnlyList<float[]> x, bool forcePca = false, int seed = 1)
+    {
+        var start = Pca(x);
+        return forcePca || x.Count > TsneLimit || x.Count < 5 ? start : Tsne(x, start, seed);
+    }
+
+    /// <summary>The two principal components (power iteration on the centred data).</summary>
+    internal static (float X, float Y)[] Pca(IReadOnlyList<float[]> x)
+    {
+        var n = x.Count;
+        if (n == 0) return [];
+        var d = x[0].Length;
+        var mean = new float[d];
+        foreach (var v in x) TensorPrimitives.Add(mean, v, mean);
+        TensorPrimitives.Divide(mean, n, mean);
+        var centred = x.Select(v => { var c = new float[d]; TensorPrimitives.Subtract(v, mean, c); return c; }).ToArray();
+        var components = new List<float[]>();
+        var random = new Random(0);
+        for (var k = 0; k < 2; k++)
+        {
+            var w = Enumerable.Range(0, d).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+            for (var iter = 0; iter < 50; iter++)
+            {
+                var next = new float[d];
+                foreach (var c in centred)
+                {
+                    TensorPrimitives.MultiplyAdd(c, TensorPrimitives.Dot(c, w), next, next);
+                }
+                foreach (var prev in components) TensorPrimitives.MultiplyAdd(prev, -TensorPrimitives.Dot(next, prev), next, next);
+                var norm = TensorPrimitives.Norm(next);
+                if (norm < 1e-12) break;
+                TensorPrimitives.Divide(next, norm, w);
+            }
+            components.Add(w);
+        }
+        return [.. centred.Select(c => (TensorPrimitives.Dot(c, components[0]), TensorPrimitives.Dot(c, components[1])))];
+    }
+
+    /// <summary>Exact t-SNE with early exaggeration and momentum (van der Maaten and Hinton, 2008).</summary>
+    internal static (float X, float Y)[] Tsne(IReadOnlyList<float[]> x, (float X, float Y)[] start, int seed, double perplexity = 30, int iterations = 600)
+    {
+        var n = x.Count;
+        perplexity = Math.Min(perplexity, (n - 1) / 3.0);
+        // Squared distances of normalised embeddings: 2 - 2·cos.
+        var dist = new double[n * n];
+        for (var i = 0; i < n; i++)
+            for (var j = i + 1; j < n; j++)
+                dist[i * n + j] = dist[j * n + i] = Math.Max(0, 2 - 2 * TensorPrimitives.Dot(x[i], x[j]));
+        var p = new double[n * n];
+        var logU = Math.Log(perplexity);
+        for (var i = 0; i < n; i++)
+        {
+            double lo = 0, hi = double.PositiveInfinity, beta = 1;
+            for (var step = 0; step < 60; step++)
+            {
+                double sum = 0, h = 0;
+                for (var j = 0; j < n; j++)
+                {
+                    if (j == i) continue;
+                    var v = Math.Exp(-dist[i * n + j] * beta);
+                    p[i * n + j] = v;
+                    sum += v;
+                }
+                sum = Math.Max(sum, 1e-300);
+                for (var j = 0; j < n; j++) if (j != i) h += beta * dist[i * n + j] * p[i * n + j];
+                h = h / sum + Math.Log(sum);
+                for (var j = 0; j < n; j++) p[i * n + j] /= sum;
+                if (Math.Abs(h - logU) < 1e-5) break;
+                if (h > logU) { lo = beta; beta = double.IsPositiveInfinity(hi) ? beta * 2 : (beta + hi) / 2; }
+                else { hi = beta; beta = (beta + lo) / 2; }
+            }
+        }
+        for (var i = 0; i < n; i++)
+            for (var j = i + 1; j < n; j++)
+                p[i * n + j] = p[j * n + i] = Math.Max((p[i * n + j] + p[j * n + i]) / (2 * n), 1e-12);
+
+        // Start from the PCA layout scaled to a small spread (deterministic), as recommended for t-SNE.
+        var sx = Math.Max(1e-6, start.Select(s => Math.Abs(s.X)).Max());
+        var y = new double[n * 2];
+        for (var i = 0; i < n; i++) { y[2 * i] = start[i].X / sx * 1e-2; y[2 * i + 1] = start[i].Y / sx * 1e-2; }
+        _ = seed;
+        var velocity = new double[n * 2];
+        var gains = Enumerable.Repeat(1.0, n * 2).ToArray();
+        var q = new double[n * n];
+        for (var iter = 0; iter < iterations; iter++)
+        {
+            var exaggeration = iter < 100 ? 12.0 : 1.0;
+            var momentum = iter < 100 ? 0.5 : 0.8;
+            double z = 0;
+            for (var i = 0; i < n; i++)
+                for (var j = i + 1; j < n; j++)
+                {
+                    double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
+                    var v = 1 / (1 + dx * dx + dy * dy);
+                    q[i * n + j] = q[j * n + i] = v;
+                    z += 2 * v;
+                }
+            for (var i = 0; i < n; i++)
+            {
+                double gx = 0, gy = 0;
+                for (var j = 0; j < n; j++)
+                {
+                    if (j == i) continue;
+                    var mult = (exaggeration * p[i * n + j] - q[i * n + j] / z) * q[i * n + j];
+                    gx += mult * (y[2 * i] - y[2 * j]);
+                    gy += mult * (y[2 * i + 1] - y[2 * j + 1]);
+                }
+                for (var c = 0; c < 2; c++)
+                {
+                    var g = 4 * (c == 0 ? gx : gy);
+                    var k = 2 * i + c;
+                    gains[k] = Math.Sign(g) != Math.Sign(velocity[k]) ? gains[k] + 0.2 : Math.Max(0.01, gains[k] * 0.8);
+                    velocity[k] = momentum * velocity[k] - 200 * gains[k] * g;
+                }
+            }
+            for (var k = 0; k < y.Length; k++) y[k] += velocity[k];
+        }
+        return [.. Enumerable.Range(0, n).Select(i => ((float)y[2 * i], (float)y[2 * i + 1]))];
+    }
+
+    public static MapQuality Quality(IReadOnlyList<float[]> x, IReadOnlyList<(float X, float Y)> layout, IReadOnlyList<string> identities)
+    {
+        var n = x.Count;
+        if (n < 12) return new MapQuality(double.NaN, double.NaN);
+        double kept = 0, correct = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var ii = i;
+            var high = Enumerable.Range(0, n).Where(j => j != ii).OrderByDescending(j => TensorPrimitives.Dot(x[ii], x[j])).Take(10).ToHashSet();
+            var low = Enumerable.Range(0, n).Where(j => j != ii)
+                .OrderBy(j => Sq(layout[ii].X - layout[j].X) + Sq(layout[ii].Y - layout[j].Y)).Take(10).ToList();
+            kept += low.Count(high.Contains) / 10.0;
+            var vote = low.Take(5).GroupBy(j => identities[j]).OrderByDescending(g => g.Count()).First().Key;
+            if (vote == identities[i]) correct++;
+        }
+        return new MapQuality(kept / n, correct / n);
+    }
+
+    private static float Sq(float v) => v * v;
+
+    private static SKColor ColorOf(int index, int count)
+    {
+        var hue = 360f * index / Math.Max(1, count);
+        return SKColor.FromHsl(hue, 70, index % 2 == 0 ? 45 : 60);
+    }
+
+    public static byte[] Png(IReadOnlyList<MapPoint> points, MapQuality quality, int size = 900)
+    {
+        var identities = points.Select(p => p.Identity).Distinct().Order(StringComparer.Ordinal).ToList();
+        var legendWidth = 220;
+        using var bitmap = new SKBitmap(new SKImageInfo(size + legendWidth, size, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.White);
+            var (minX, maxX, minY, maxY) = Bounds(points);
+            float Px(float v) => 40 + (v - minX) / Math.Max(1e-6f, maxX - minX) * (size - 80);
+            float Py(float v) => 40 + (v - minY) / Math.Max(1e-6f, maxY - minY) * (size - 80);
+            foreach (var p in points)
+            {
+                using var paint = new SKPaint { Color = ColorOf(identities.IndexOf(p.Identity), identities.Count), IsAntialias = true };
+                canvas.DrawCircle(Px(p.X), Py(p.Y), 5, paint);
+            }
+            Fonts.Draw(canvas, $"{points.Count} faces, {identities.Count} people · neighbours kept {quality.Preservation:P0} · 5-NN identity {quality.KnnAccuracy:P0}", 12, 22, 14, SKColors.Black);
+            for (var i = 0; i < identities.Count && i < 60; i++)
+            {
+                using var paint = new SKPaint { Color = ColorOf(i, identities.Count), IsAntialias = true };
+                canvas.DrawCircle(size + 14, 44 + i * 14, 5, paint);
+                Fonts.Draw(canvas, identities[i], size + 24, 48 + i * 14, 12, SKColors.Black);
+            }
+        }
+        return Imaging.ImageLoader.EncodePng(bitmap);
+    }
+
+    public static string Html(IReadOnlyList<MapPoint> points, MapQuality quality, string title)
+    {
+        var identities = points.Select(p => p.Identity).Distinct().Order(StringComparer.Ordinal).ToList();
+        var (minX, maxX, minY, maxY) = Bounds(points);
+        string N(float v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+        const float W = 1000;
+        float Px(float v) => 30 + (v - minX) / Math.Max(1e-6f, maxX - minX) * (W - 60);
+        float Py(float v) => 30 + (v - minY) / Math.Max(1e-6f, maxY - minY) * (W - 60);
+        var sb = new StringBuilder();
+        sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        sb.Append($"<title>{WebUtility.HtmlEncode(title)}</title><style>body{{font-family:system-ui,sans-serif;margin:12px}}svg{{max-width:100%;height:auto;border:1px solid #ddd}}" +
+                  "#tip{position:fixed;pointer-events:none;background:#fff;border:1px solid #999;padding:4px;font-size:13px;display:none}" +
+                  ".mosaic circle{display:none}.points image{display:none}.mosaic image{display:inline}</style></head><body>");
+        sb.Append($"<h1>{WebUtility.HtmlEncode(title)}</h1><p>{points.Count} faces of {identities.Count} people, t-SNE of the face embeddings. " +
+                  $"Neighbourhoods kept: {quality.Preservation.ToString("P0", CultureInfo.InvariantCulture)} of each face's 10 nearest; " +
+                  $"5 nearest on the map share the identity for {quality.KnnAccuracy.ToString("P0", CultureInfo.InvariantCulture)}. " +
+                  "<label><input type=\"checkbox\" id=\"mosaic\"> mosaic of faces</label></p>");
+        sb.Append($"<svg id=\"map\" class=\"points\" viewBox=\"0 0 {N(W)} {N(W)}\">");
+        foreach (var p in points)
+        {
+            var color = ColorOf(identities.IndexOf(p.Identity), identities.Count);
+            var thumb = p.Thumbnail is null ? "" : "data:image/jpeg;base64," + Convert.ToBase64String(p.Thumbnail);
+            var name = WebUtility.HtmlEncode(p.Identity);
+            sb.Append($"<g data-name=\"{name}\" data-img=\"{thumb}\"><circle cx=\"{N(Px(p.X))}\" cy=\"{N(Py(p.Y))}\" r=\"5\" fill=\"#{color.Red:x2}{color.Green:x2}{color.Blue:x2}\"/>");
+            if (thumb.Length > 0) sb.Append($"<image href=\"{thumb}\" x=\"{N(Px(p.X) - 14)}\" y=\"{N(Py(p.Y) - 14)}\" width=\"28\" height=\"28\"/>");
+            sb.Append("</g>");
+        }
+        sb.Append("</svg><div id=\"tip\"></div><script>");
+        sb.Append("""
+            const tip=document.getElementById('tip'),map=document.getElementById('map');
+            document.getElementById('mosaic').addEventListener('change',e=>map.setAttribute('class',e.target.checked?'mosaic':'points'));
+            map.addEventListener('mousemove',e=>{const g=e.target.closest('g');if(!g){tip.style.display='none';return;}
+              tip.replaceChildren();if(g.dataset.img){const i=new Image();i.src=g.dataset.img;i.width=112;tip.append(i,document.createElement('br'));}
+              tip.append(g.dataset.name);tip.style.left=(e.clientX+12)+'px';tip.style.top=(e.clientY+12)+'px';tip.style.display='block';});
+            map.addEventListener('mouseleave',()=>tip.style.display='none');
+            """);
+        sb.Append("</script></body></html>");
+        return sb.ToString();
+    }
+
+    private static (float MinX, float MaxX, float MinY, float MaxY) Bounds(IReadOnlyList<MapPoint> points) =>
+        points.Count == 0 ? (0, 1, 0, 1) : (points.Min(p => p.X), points.Max(p => p.X), points.Min(p => p.Y), points.Max(p => p.Y));
+}
