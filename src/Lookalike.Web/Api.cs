@@ -43,6 +43,12 @@ public static class Api
                     faces = faces.Select(f => new { id = f.Id, path = f.Path, box = BoxJson.From(f.Box), source = f.Source, several = f.Several, thumbnail = $"/api/faces/{f.Id}/thumbnail" }),
                 }, Contracts.Json);
         }).WithSummary("One identity's faces");
+        api.MapGet("/gallery/{identity}/average", (HttpContext http, string identity, GalleryService g) =>
+            ReadAllowed(http, g) ?? (g.AverageOf(identity) is { } png ? Results.File(png, "image/png") : Problem(404, $"no faces of '{identity}' in the gallery")))
+            .WithSummary("The average of an identity's aligned gallery faces (PNG)");
+        api.MapGet("/gallery/map", (HttpContext http, GalleryService g) =>
+            ReadAllowed(http, g) ?? Results.Content(g.MapHtml(), "text/html; charset=utf-8"))
+            .WithSummary("A self-contained HTML t-SNE map of the gallery's faces");
         api.MapGet("/faces/{id:long}/thumbnail", (HttpContext http, long id, GalleryService g) =>
             ReadAllowed(http, g) ?? (g.Read(s => s.Thumbnail(id)) is { } jpeg ? Results.File(jpeg, "image/jpeg") : Problem(404, $"no face {id}")))
             .WithSummary("The aligned 112x112 face (JPEG)");

@@ -95,6 +95,44 @@ public sealed class GalleryService : IDisposable
         }
     }
 
+    /// <summary>PNG of the mean of an identity's stored aligned faces, or null when it has none.</summary>
+    public byte[]? AverageOf(string identity)
+    {
+        var thumbnails = Read(s => s.IdentityFaces(identity).Select(f => s.Thumbnail(f.Id)).OfType<byte[]>().ToList());
+        if (thumbnails.Count == 0) return null;
+        var faces = thumbnails.Select(t => ImageLoader.Decode(t)).ToList();
+        try
+        {
+            using var average = Pictures.AverageFace.OfAligned(faces);
+            return ImageLoader.EncodePng(average);
+        }
+        finally
+        {
+            faces.ForEach(f => f.Dispose());
+        }
+    }
+
+    private (FaceIndex Index, string Html)? _map;
+
+    /// <summary>The gallery map page, computed once per version of the gallery (t-SNE takes seconds).</summary>
+    public string MapHtml()
+    {
+        var index = _index;
+        if (_map is { } cached && ReferenceEquals(cached.Index, index)) return cached.Html;
+        var (faces, thumbnails) = Read(s =>
+        {
+            var f = s.Faces(Pipeline.ModelId);
+            return (f, f.Select(x => s.Thumbnail(x.Id)).ToList());
+        });
+        var embeddings = faces.Select(f => f.Embedding).ToList();
+        var layout = faces.Count >= 2 ? Pictures.GalleryMap.Layout(embeddings) : [.. faces.Select(_ => (0f, 0f))];
+        var quality = Pictures.GalleryMap.Quality(embeddings, layout, [.. faces.Select(f => f.Identity)]);
+        var points = faces.Select((f, i) => new Pictures.MapPoint(f.Identity, layout[i].X, layout[i].Y, thumbnails[i])).ToList();
+        var html = Pictures.GalleryMap.Html(points, quality, "Gallery map");
+        _map = (index, html);
+        return html;
+    }
+
     public T Read<T>(Func<GalleryStore, T> read)
     {
         lock (_storeLock) return read(_store);

@@ -41,7 +41,10 @@ public static class WebApp
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
-            if (!context.Request.Path.StartsWithSegments("/scalar"))
+            if (context.Request.Path.StartsWithSegments("/api/gallery/map"))
+                // The map is one self-contained page (inline style, script and images), reachable offline too.
+                headers.ContentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
+            else if (!context.Request.Path.StartsWithSegments("/scalar"))
                 headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'";
             await next();
         });

@@ -68,7 +68,14 @@ public class BrowserTests(WebGalleryFixture gallery)
         await page.ClickAsync("nav button[data-tab=gallery]");
         await Assertions.Expect(page.Locator("#gallery-people .card .name", new() { HasTextString = "小泉進次郎" })).ToHaveCountAsync(1, new() { Timeout = 10_000 });
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#gallery-people img')].every(i => i.complete && (i.naturalWidth > 0 || !i.getAttribute('src')))");
+        await page.Locator("#gallery-people .card", new() { HasTextString = "Tom_Hanks" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => document.getElementById('average').naturalWidth === 112");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "gallery.png") });
+        var map = await page.Context.NewPageAsync();
+        await map.GotoAsync(url + "/api/gallery/map");
+        await Assertions.Expect(map.Locator("svg g")).ToHaveCountAsync(477, new() { Timeout = 30_000 });
+        await map.Locator("#mosaic").CheckAsync();
+        await map.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "map-mosaic.png") });
         Assert.Empty(errors);
     }
 

@@ -133,6 +133,23 @@ public class WebApiTests(WebGalleryFixture gallery)
     }
 
     [Fact]
+    public async Task Gallery_pictures_average_and_map()
+    {
+        await using var app = await WebGalleryFixture.StartInMemory(new WebOptions { Db = gallery.Db });
+        var client = app.GetTestClient();
+        var average = await client.GetAsync("/api/gallery/Tom_Hanks/average");
+        Assert.Equal("image/png", average.Content.Headers.ContentType?.MediaType);
+        using (var png = SkiaSharp.SKBitmap.Decode(await average.Content.ReadAsByteArrayAsync()))
+            Assert.Equal(112, png.Width);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/gallery/Nobody/average")).StatusCode);
+        var map = await client.GetAsync("/api/gallery/map");
+        Assert.Equal("text/html", map.Content.Headers.ContentType?.MediaType);
+        var html = await map.Content.ReadAsStringAsync();
+        Assert.Contains("<svg", html);
+        Assert.Contains("Tom_Hanks", html);
+    }
+
+    [Fact]
     public async Task OpenApi_document_lists_the_endpoints()
     {
         await using var app = await WebGalleryFixture.StartInMemory(new WebOptions { Db = gallery.Db });

@@ -278,6 +278,17 @@ public sealed class GalleryStore : IDisposable
         return cmd.ExecuteScalar() as byte[];
     }
 
+    /// <summary>
+    /// Files recorded as having a face whose face row is missing, counted in one statement (one snapshot): a reader
+    /// that ever sees a non-zero value has seen a half-written gallery.
+    /// </summary>
+    public int FilesMissingTheirFace()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM files f WHERE f.outcome IN ('indexed', 'multiple_faces') AND NOT EXISTS (SELECT 1 FROM faces x WHERE x.path = f.path)";
+        return Convert.ToInt32(cmd.ExecuteScalar());
+    }
+
     public int FaceCount()
     {
         using var cmd = _db.CreateCommand();

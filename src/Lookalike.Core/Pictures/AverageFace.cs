@@ -25,10 +25,28 @@ public static class AverageFace
         {
             if (pipeline.Analyze(image).Largest is not { } face) continue;
             using var aligned = FaceAligner.Align(image, face.FivePoints, Template, Size);
-            Accumulate(aligned, sum, weight);
+            Accumulate(aligned, sum, weight, Size);
             used++;
         }
-        return used == 0 ? null : ToBitmap(sum, weight);
+        return used == 0 ? null : ToBitmap(sum, weight, Size);
+    }
+
+    /// <summary>
+    /// The mean of already aligned faces of one size (e.g. the gallery's stored 112x112 thumbnails), without
+    /// detecting anything again: what the web app shows for a person whose photos are not on disk.
+    /// </summary>
+    public static SKBitmap OfAligned(IReadOnlyList<SKBitmap> aligned)
+    {
+        if (aligned.Count == 0) throw new ArgumentException("no faces to average", nameof(aligned));
+        var size = aligned[0].Width;
+        var sum = new double[size * size * 3];
+        var weight = new double[size * size];
+        foreach (var a in aligned)
+        {
+            if (a.Width != size || a.Height != size) throw new ArgumentException("aligned faces must share one size");
+            Accumulate(a, sum, weight, size);
+        }
+        return ToBitmap(sum, weight, size);
     }
 
     /// <summary>A morph between two average faces: pixel blend, <paramref name="ratio"/> 0 = a, 1 = b.</summary>
@@ -42,10 +60,10 @@ public static class AverageFace
         return result;
     }
 
-    private static void Accumulate(SKBitmap aligned, double[] sum, double[] weight)
+    private static void Accumulate(SKBitmap aligned, double[] sum, double[] weight, int size)
     {
         var px = aligned.GetPixelSpan();
-        for (var i = 0; i < Size * Size; i++)
+        for (var i = 0; i < size * size; i++)
         {
             // Pixels the warp left black (outside the photo) carry no information: leave them out of the mean.
             if (px[4 * i] == 0 && px[4 * i + 1] == 0 && px[4 * i + 2] == 0) continue;
@@ -56,11 +74,11 @@ public static class AverageFace
         }
     }
 
-    private static SKBitmap ToBitmap(double[] sum, double[] weight)
+    private static SKBitmap ToBitmap(double[] sum, double[] weight, int size)
     {
-        var bitmap = new SKBitmap(new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul));
         var px = bitmap.GetPixelSpan();
-        for (var i = 0; i < Size * Size; i++)
+        for (var i = 0; i < size * size; i++)
         {
             var w = Math.Max(1, weight[i]);
             px[4 * i] = (byte)Math.Round(sum[3 * i] / w);

@@ -209,6 +209,12 @@ async function loadGallery() {
       div.querySelector('.name').textContent = person.identity;
       div.querySelector('.score').textContent = `${person.faces} faces / ${person.files} files`;
       if (person.face_id !== null) div.querySelector('img').src = `/api/faces/${person.face_id}/thumbnail`;
+      div.addEventListener('click', () => {
+        const avg = $('average');
+        avg.src = `/api/gallery/${encodeURIComponent(person.identity)}/average`;
+        avg.alt = 'Average face of ' + person.identity;
+        avg.hidden = false;
+      });
       people.append(div);
     }
     const body = document.querySelector('#gallery-files tbody');
