@@ -112,7 +112,8 @@ public sealed class GalleryService : IDisposable
         }
     }
 
-    private (FaceIndex Index, string Html)? _map;
+    private sealed record MapCache(FaceIndex Index, string Html);
+    private volatile MapCache? _map;
 
     /// <summary>The gallery map page, computed once per version of the gallery (t-SNE takes seconds).</summary>
     public string MapHtml()
@@ -129,7 +130,7 @@ public sealed class GalleryService : IDisposable
         var quality = Pictures.GalleryMap.Quality(embeddings, layout, [.. faces.Select(f => f.Identity)]);
         var points = faces.Select((f, i) => new Pictures.MapPoint(f.Identity, layout[i].X, layout[i].Y, thumbnails[i])).ToList();
         var html = Pictures.GalleryMap.Html(points, quality, "Gallery map");
-        _map = (index, html);
+        _map = new MapCache(index, html);
         return html;
     }
 
