@@ -71,7 +71,7 @@ public class BrowserTests(WebGalleryFixture gallery)
         await page.Locator("#gallery-people .card", new() { HasTextString = "Tom_Hanks" }).ClickAsync();
         await page.WaitForFunctionAsync("() => document.getElementById('average').naturalWidth === 112");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "gallery.png") });
-        var map = await page.Context.NewPageAsync();
+        var map = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 1000 } });
         await map.GotoAsync(url + "/api/gallery/map");
         await Assertions.Expect(map.Locator("svg g")).ToHaveCountAsync(477, new() { Timeout = 30_000 });
         await map.Locator("#mosaic").CheckAsync();
