@@ -121,4 +121,24 @@ public class GalleryTests(PipelineFixture fx, ITestOutputHelper output)
         Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes("岸田文雄")) < 0, "the removed name is still in the database file");
         Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes("小泉進次郎")) >= 0);
     }
+
+    [Fact]
+    public void A_file_that_loses_its_label_loses_its_face_and_keeps_an_outcome()
+    {
+        using var tmp = new TempDir();
+        var src = Path.Combine(Shared.Set("jp-sample"), "images");
+        var files = Directory.EnumerateFiles(src, "*", SearchOption.AllDirectories).Order().Take(4)
+            .Select(f => tmp.Copy(f, Path.Combine("g", Path.GetRelativePath(src, f)))).ToList();
+        using var store = new GalleryStore(tmp["g.db"]);
+        var indexer = new GalleryIndexer(fx.Pipeline, store);
+        indexer.Index(tmp["g"]);
+        Assert.Equal(4, store.FaceCount());
+
+        var labels = files.Take(3).ToDictionary(f => f, _ => "labelled");
+        var report = indexer.Index(tmp["g"], new IndexOptions { Labels = labels });
+        Assert.Equal(1, report.Outcomes[Outcome.Unlabelled]);
+        Assert.Equal(3, store.FaceCount());
+        Assert.Equal(Outcome.Unlabelled, store.Files().Single(f => f.Path == files[3]).Outcome);
+        Assert.Equal(["labelled"], store.Identities().Select(i => i.Identity));
+    }
 }

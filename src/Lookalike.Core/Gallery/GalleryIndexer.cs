@@ -56,6 +56,7 @@ public sealed class GalleryIndexer(FacePipeline pipeline, GalleryStore store)
         if (removed.Count > 0) store.RemoveFiles(removed);
 
         var todo = new List<(string Path, string Identity, FileInfo Info)>();
+        var unlabelled = new List<FileResult>();
         var touched = new List<FileRecord>();
         var done = 0;
         foreach (var path in paths)
@@ -65,7 +66,9 @@ public sealed class GalleryIndexer(FacePipeline pipeline, GalleryStore store)
             if (identity is null)
             {
                 counts[Outcome.Unlabelled]++;
-                problems.Add(new FileRecord(path, "", "", info.Length, info.LastWriteTimeUtc.Ticks, Outcome.Unlabelled, "no label in the labels file", pipeline.ModelId));
+                var record = new FileRecord(path, "", "", info.Length, info.LastWriteTimeUtc.Ticks, Outcome.Unlabelled, "no label in the labels file", pipeline.ModelId);
+                problems.Add(record);
+                unlabelled.Add(new FileResult(record, null)); // stored too: replaces (and drops the face of) an earlier labelled run
                 done++;
                 continue;
             }
@@ -78,6 +81,7 @@ public sealed class GalleryIndexer(FacePipeline pipeline, GalleryStore store)
             }
             todo.Add((path, identity, info));
         }
+        if (unlabelled.Count > 0) store.Write(unlabelled);
         progress?.Report(new IndexProgress(done, paths.Count, 0));
 
         var results = new BlockingCollection<FileResult>(boundedCapacity: options.BatchSize * 4);

@@ -204,7 +204,7 @@ public sealed class GalleryStore : IDisposable
         cmd.CommandText = """
             SELECT f.identity, (SELECT count(*) FROM faces x WHERE x.identity = f.identity), count(*),
                    (SELECT min(id) FROM faces x WHERE x.identity = f.identity)
-            FROM files f GROUP BY f.identity ORDER BY f.identity
+            FROM files f WHERE f.identity <> '' GROUP BY f.identity ORDER BY f.identity
             """;
         var list = new List<(string, int, int, long?)>();
         using var r = cmd.ExecuteReader();
