@@ -235,11 +235,9 @@ internal static class ReliabilityCommand
         public void Index(List<Reliability.FuzzFile> files, CliRun run, string db)
         {
             var json = run.ExitCode == 0 ? JsonDocument.Parse(run.Stdout).RootElement : default;
-            var rows = Snapshot(db);
             var outcomes = new Dictionary<string, string>(StringComparer.Ordinal);
             using (var store = new GalleryStore(db))
                 foreach (var f in store.Files()) outcomes[f.Path] = f.Outcome.Name();
-            var root = Path.GetDirectoryName(Path.GetDirectoryName(db))!;
             var byKind = files.GroupBy(f => f.Kind).ToDictionary(g => g.Key, g => g.ToList());
             _md.AppendLine("## Hostile files: `gallery add` over the corpus").AppendLine();
             _md.AppendLine($"Exit code {run.ExitCode}, {F(run.Seconds)} s, peak memory {(run.ExitCode == 0 ? F(json.GetProperty("peak_memory_mb").GetDouble()) : "?")} MB, " +
@@ -260,8 +258,6 @@ internal static class ReliabilityCommand
             Check(run.ExitCode == 0, $"indexer exit code {run.ExitCode} over {files.Count} hostile files");
             Check(missing == 0 && outcomes.Count == files.Count, $"{files.Count - missing}/{files.Count} files have exactly one outcome");
             Check(validNotIndexed == 0, $"valid photos not decoded: {validNotIndexed}");
-            _ = rows;
-            _ = root;
         }
 
         public void Kills(KillResult k, List<string> reference)

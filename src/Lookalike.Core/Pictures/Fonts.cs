@@ -9,10 +9,9 @@ namespace Lookalike.Pictures;
 internal static class Fonts
 {
     private static readonly string[] FontDirectories = ["/usr/share/fonts", "/usr/local/share/fonts", "/System/Library/Fonts", @"C:\Windows\Fonts"];
+    private static readonly string[] LatinNames = ["DejaVuSans.ttf", "LiberationSans-Regular.ttf", "NotoSans-Regular.ttf", "arial.ttf", "Arial.ttf"];
     private static readonly Lazy<SKTypeface> s_latin = new(() => Load(LatinNames));
     private static readonly Lazy<SKTypeface> s_cjk = new(() => Load(["NotoSansCJK-Regular.ttc", "NotoSansCJKjp-Regular.otf", "NotoSansJP-Regular.otf", "ipag.ttf", "msgothic.ttc"]));
-
-    private static readonly string[] LatinNames = ["DejaVuSans.ttf", "LiberationSans-Regular.ttf", "NotoSans-Regular.ttf", "arial.ttf", "Arial.ttf"];
 
     /// <summary>The Latin font's file, for libraries (ScottPlot) that cannot find fonts without fontconfig either.</summary>
     public static string? LatinFile() => FontDirectories.Where(Directory.Exists)

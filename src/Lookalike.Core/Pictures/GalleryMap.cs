@@ -15,7 +15,7 @@ public sealed record MapPoint(string Identity, float X, float Y, byte[]? Thumbna
 public sealed record MapQuality(double Preservation, double KnnAccuracy);
 
 /// <summary>
-/// A 2-D map of gallery embeddings: exact t-SNE (perplexity 30, PCA start, seeded; O(n²), so up to a few thousand
+/// A 2-D map of gallery embeddings: exact t-SNE (perplexity 30, PCA start, deterministic; O(n²), so up to a few thousand
 /// faces) or PCA beyond that; drawn as a PNG and as one self-contained HTML page (points coloured by identity, the face
 /// on hover, a mosaic of thumbnails).
 /// </summary>
@@ -23,10 +23,11 @@ public static class GalleryMap
 {
     public const int TsneLimit = 5000;
 
-    public static (float X, float Y)[] Layout(IReadOnlyList<float[]> x, bool forcePca = false, int seed = 1)
+    /// <summary>t-SNE started from PCA (so the same embeddings always give the same map), or PCA alone.</summary>
+    public static (float X, float Y)[] Layout(IReadOnlyList<float[]> x, bool forcePca = false)
     {
         var start = Pca(x);
-        return forcePca || x.Count > TsneLimit || x.Count < 5 ? start : Tsne(x, start, seed);
+        return forcePca || x.Count > TsneLimit || x.Count < 5 ? start : Tsne(x, start);
     }
 
     /// <summary>The two principal components (power iteration on the centred data).</summary>
@@ -62,7 +63,7 @@ public static class GalleryMap
     }
 
     /// <summary>Exact t-SNE with early exaggeration and momentum (van der Maaten and Hinton, 2008).</summary>
-    internal static (float X, float Y)[] Tsne(IReadOnlyList<float[]> x, (float X, float Y)[] start, int seed, double perplexity = 30, int iterations = 600)
+    internal static (float X, float Y)[] Tsne(IReadOnlyList<float[]> x, (float X, float Y)[] start, double perplexity = 30, int iterations = 600)
     {
         var n = x.Count;
         perplexity = Math.Min(perplexity, (n - 1) / 3.0);
@@ -103,7 +104,6 @@ public static class GalleryMap
         var sx = Math.Max(1e-6, start.Select(s => Math.Abs(s.X)).Max());
         var y = new double[n * 2];
         for (var i = 0; i < n; i++) { y[2 * i] = start[i].X / sx * 1e-2; y[2 * i + 1] = start[i].Y / sx * 1e-2; }
-        _ = seed;
         var velocity = new double[n * 2];
         var gains = Enumerable.Repeat(1.0, n * 2).ToArray();
         var q = new double[n * n];

@@ -67,7 +67,7 @@ public static class FuzzCorpus
                     break;
                 default:
                     File.WriteAllBytes(path, bytes);
-                    if (kind == "no_permission") File.SetUnixFileMode(path, UnixFileMode.None);
+                    if (kind == "no_permission" && !OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.None);
                     break;
             }
             files.Add(new FuzzFile(Path.GetRelativePath(output, path), kind, valid));
