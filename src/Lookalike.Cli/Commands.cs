@@ -38,8 +38,8 @@ internal static class Commands
         root.Subcommands.Add(CompareCommand());
         root.Subcommands.Add(FacesCommand());
         root.Subcommands.Add(ExplainCommand.Create(Pipeline));
-        root.Subcommands.Add(PicturesCommands.Average(Pipeline));
-        root.Subcommands.Add(PicturesCommands.Map());
+        root.Subcommands.Add(AverageCommand.Create(Pipeline));
+        root.Subcommands.Add(MapCommand.Create());
         root.Subcommands.Add(FuzzCommand.Create());
         root.Subcommands.Add(ReliabilityCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());

@@ -10,55 +10,77 @@ namespace Lookalike.Tests;
 [Collection(WebCollection.Name)]
 public class PicturesTests(WebGalleryFixture gallery, PipelineFixture fx, ITestOutputHelper output)
 {
+    /// <summary>celebs-24 gallery photos by identity, in split.csv order.</summary>
+    private static List<IGrouping<string, string>> CelebGallery() =>
+        [.. File.ReadLines(Path.Combine(Shared.Set("celebs-24"), "split.csv")).Skip(1).Select(l => l.Split(',')).Where(c => c[2] == "gallery")
+            .GroupBy(c => c[1], c => Path.Combine(Shared.Set("celebs-24"), c[0])).OrderBy(g => g.Key, StringComparer.Ordinal)];
+
     [Fact]
     public void Average_faces_of_celebs24_people_are_recognised_as_them()
     {
-        var split = Path.Combine(Shared.Set("celebs-24"), "split.csv");
-        var byPerson = File.ReadLines(split).Skip(1).Select(l => l.Split(',')).Where(c => c[2] == "gallery")
-            .GroupBy(c => c[1]).OrderBy(g => g.Key, StringComparer.Ordinal).Take(8).ToList();
         using var store = new GalleryStore(gallery.Db);
         var index = FaceIndex.Load(store, fx.Pipeline.ModelId, fx.Pipeline.Dimension);
-        var hits = 0;
-        foreach (var person in byPerson)
+        var ranks = new List<int>();
+        var started = DateTime.UtcNow;
+        foreach (var person in CelebGallery())
         {
-            var images = person.Take(10).Select(c => ImageLoader.Load(Path.Combine(Shared.Set("celebs-24"), c[0]))).ToList();
-            try
-            {
-                using var average = AverageFace.Of(fx.Pipeline, images, out var used)!;
-                Assert.Equal((AverageFace.Size, AverageFace.Size), (average.Width, average.Height));
-                Assert.True(used >= 8);
-                if (fx.Pipeline.Analyze(average).Largest is { } face && index.Search(face.Embedding, 1)[0].Identity == person.Key) hits++;
-            }
-            finally
-            {
-                images.ForEach(i => i.Dispose());
-            }
+            using var average = AverageFace.FromFiles(fx.Pipeline, [.. person.Take(10)])!;
+            Assert.Equal((AverageFace.Size, AverageFace.Size), (average.Image.Width, average.Image.Height));
+            Assert.Equal(68, average.Shape.Length);
+            Assert.True(average.Faces >= 8, $"{person.Key}: {average.Faces} faces");
+            var r = AverageFace.Recognise(fx.Pipeline, average, index, person.Key);
+            ranks.Add(r.Rank ?? int.MaxValue);
+            output.WriteLine($"{person.Key}: rank {r.Rank}, own {r.OwnScore:F3}, best other {r.BestOther} {r.BestOtherScore:F3}, mean to averaged {r.MeanToAveraged:F3}");
         }
-        output.WriteLine($"{hits} of {byPerson.Count} average faces recognised at rank 1");
-        Assert.True(hits >= 7, $"{hits} of {byPerson.Count} average faces recognised at rank 1");
+        var top1 = ranks.Count(r => r == 1) / (double)ranks.Count;
+        output.WriteLine($"{ranks.Count(r => r == 1)} of {ranks.Count} average faces recognised at rank 1 ({(DateTime.UtcNow - started).TotalSeconds:F1} s)");
+        // Measured 24 of 24 (10 photos each, landmark-warped; the gallery also holds these photos and jp-politicians).
+        Assert.True(top1 >= 0.9, $"rank-1 fraction {top1:F3}");
     }
 
     [Fact]
-    public void Average_face_is_a_face_not_a_flat_image()
+    public void Average_face_is_a_sharp_face_not_a_flat_image()
     {
         var dir = Path.Combine(Shared.Set("jp-sample"), "images", "佐藤海里");
-        var images = Directory.EnumerateFiles(dir).Order().Select(p => ImageLoader.Load(p)).ToList();
+        var paths = Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal).ToList();
+        using var average = AverageFace.FromFiles(fx.Pipeline, paths, size: 200)!;
+        Assert.Equal((200, 200), (average.Image.Width, average.Image.Height));
+        var lum = new List<int>();
+        for (var y = 50; y < 150; y += 4)
+            for (var x = 50; x < 150; x += 4) { var c = average.Image.GetPixel(x, y); lum.Add((c.Red + c.Green + c.Blue) / 3); }
+        Assert.True(lum.Max() - lum.Min() > 60, "the centre of the average face is nearly uniform");
+        var r = AverageFace.Recognise(fx.Pipeline, average, null, null);
+        Assert.True(r.FaceFound);
+        output.WriteLine($"mean similarity of the average to her {average.Faces} photos {r.MeanToAveraged:F3}");
+        Assert.True(r.MeanToAveraged > 0.6, $"mean similarity of the average to her photos {r.MeanToAveraged:F3}"); // measured 0.72
+    }
+
+    [Fact]
+    public void Average_from_stored_thumbnails_and_a_blend_are_recognised()
+    {
+        using var store = new GalleryStore(gallery.Db);
+        var index = FaceIndex.Load(store, fx.Pipeline.ModelId, fx.Pipeline.Dimension);
+        var people = CelebGallery().Select(g => g.Key).Take(2).ToList();
+        var averages = people.Select(p => AverageFace.FromLoaders(fx.Pipeline,
+            [.. store.IdentityFaces(p).Select(f => store.Thumbnail(f.Id)!).Select(t => (Func<SKBitmap>)(() => ImageLoader.Decode(t)))])!).ToList();
         try
         {
-            using var average = AverageFace.Of(fx.Pipeline, images, out _)!;
-            var lum = new List<int>();
-            for (var y = 64; y < 192; y += 4)
-                for (var x = 64; x < 192; x += 4) { var c = average.GetPixel(x, y); lum.Add((c.Red + c.Green + c.Blue) / 3); }
-            Assert.True(lum.Max() - lum.Min() > 60, "the centre of the average face is nearly uniform");
-            var face = fx.Pipeline.Analyze(average).Largest;
-            Assert.NotNull(face);
-            // The average is still this person: close to her own photos.
-            var own = images.Select(i => fx.Pipeline.Analyze(i).Largest!).Average(f => Verification.Similarity(f, face));
-            Assert.True(own > 0.5, $"mean similarity of the average to her photos {own:F3}");
+            foreach (var (a, p) in averages.Zip(people))
+            {
+                var r = AverageFace.Recognise(fx.Pipeline, a, index, p);
+                output.WriteLine($"{p} from {a.Faces} thumbnails: rank {r.Rank}, own {r.OwnScore:F3}, best other {r.BestOther} {r.BestOtherScore:F3}");
+                Assert.Equal(1, r.Rank);
+            }
+            using var blend = AverageFace.Blend(averages[0], averages[1], 0.5f);
+            Assert.Equal((AverageFace.Size, AverageFace.Size), (blend.Image.Width, blend.Image.Height));
+            var rb = AverageFace.Recognise(fx.Pipeline, blend, index, null);
+            output.WriteLine("blend: " + string.Join(", ", rb.Top.Select(m => $"{m.Identity} {m.Similarity:F3}")));
+            // The half-way morph is most like the two people it mixes (measured 0.43 and 0.34, next 0.24).
+            Assert.Equal(people.Order(StringComparer.Ordinal), rb.Top.Take(2).Select(m => m.Identity).Order(StringComparer.Ordinal));
         }
         finally
         {
-            images.ForEach(i => i.Dispose());
+            averages.ForEach(a => a.Dispose());
         }
     }
 
