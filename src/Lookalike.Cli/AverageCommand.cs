@@ -20,8 +20,8 @@ internal static class AverageCommand
         var db = new Option<string>("--db") { Description = "Gallery database (for an identity, and to rank the average face)", DefaultValueFactory = _ => "gallery.db" };
         var blend = new Option<string[]?>("--blend")
         {
-            Description = "Two folders or identities A B: morph between their average faces (shape and texture)",
-            Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true,
+            Description = "Morph between two average faces (shape and texture): --blend A B, or SOURCE --blend B",
+            Arity = new ArgumentArity(1, 2), AllowMultipleArgumentsPerToken = true,
         };
         var ratio = new Option<float>("--ratio") { Description = "Blend ratio (0 = A, 1 = B)", DefaultValueFactory = _ => 0.5f };
         var size = new Option<int>("--size") { Description = "Side of the square picture in pixels (64-1024)", DefaultValueFactory = _ => AverageFace.Size };
@@ -35,7 +35,14 @@ internal static class AverageCommand
             var side = parse.GetValue(size);
             if (side is < 64 or > 1024) throw new CliException("--size must be between 64 and 1024");
             var dbPath = parse.GetValue(db)!;
-            var pair = parse.GetValue(blend) is { Length: 2 } both ? both : null; // an absent option gives an empty array
+            // An absent option gives an empty array; `SOURCE --blend B` (the older form) means A = SOURCE.
+            var given = parse.GetValue(blend) ?? [];
+            var pair = given.Length switch
+            {
+                2 => given,
+                1 => [parse.GetValue(source) ?? throw new CliException("--blend B needs a SOURCE (or give --blend A B)"), given[0]],
+                _ => null,
+            };
             var first = pair?[0] ?? parse.GetValue(source) ?? throw new CliException("give a folder or an identity (or --blend A B)");
             using var pipeline = pipelineFactory(parse);
             using var store = File.Exists(dbPath) ? new GalleryStore(dbPath) : null;

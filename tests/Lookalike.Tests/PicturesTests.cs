@@ -51,6 +51,9 @@ public class PicturesTests(WebGalleryFixture gallery, PipelineFixture fx, ITestO
         Assert.True(lum.Max() - lum.Min() > 60, "the centre of the average face is nearly uniform");
         var r = AverageFace.Recognise(fx.Pipeline, average, null, null);
         Assert.True(r.FaceFound);
+        // Photos are analysed two at a time, but the mean is summed in input order: the same bytes every run.
+        using (var again = AverageFace.FromFiles(fx.Pipeline, paths, size: 200)!)
+            Assert.True(average.Image.GetPixelSpan().SequenceEqual(again.Image.GetPixelSpan()), "the average differs between two runs");
         output.WriteLine($"mean similarity of the average to her {average.Faces} photos {r.MeanToAveraged:F3}");
         Assert.True(r.MeanToAveraged > 0.6, $"mean similarity of the average to her photos {r.MeanToAveraged:F3}"); // measured 0.72
     }
@@ -90,7 +93,9 @@ public class PicturesTests(WebGalleryFixture gallery, PipelineFixture fx, ITestO
         using var store = new GalleryStore(gallery.Db);
         var faces = store.Faces(FaceEmbedder.Id);
         var embeddings = faces.Select(f => f.Embedding).ToList();
+        var started = DateTime.UtcNow;
         var layout = GalleryMap.Layout(embeddings);
+        output.WriteLine($"t-SNE of {faces.Count} faces: {(DateTime.UtcNow - started).TotalSeconds:F1} s");
         var quality = GalleryMap.Quality(embeddings, layout, [.. faces.Select(f => f.Identity)]);
         output.WriteLine($"5-NN identity accuracy {quality.KnnAccuracy:F3}, neighbourhood preservation {quality.Preservation:F3}");
         Assert.True(quality.KnnAccuracy >= 0.94, // measured 0.966 (jp-politicians people have only 1-2 faces here)
@@ -104,5 +109,26 @@ public class PicturesTests(WebGalleryFixture gallery, PipelineFixture fx, ITestO
         Assert.Contains("data:image/jpeg;base64,", html);
         using var png = SKBitmap.Decode(GalleryMap.Png(points, quality));
         Assert.True(png.Width > 800);
+    }
+
+    [Fact]
+    public void Cli_average_and_map_write_their_pictures_and_reports()
+    {
+        using var dir = new TempDir();
+        var avg = Cli.Json("average", "Will_Smith", "--db", gallery.Db, "--out", dir["avg.png"], "--size", "192");
+        Assert.Equal("photos", avg.GetProperty("kind").GetString());
+        Assert.Equal(1, avg.GetProperty("recognition").GetProperty("rank").GetInt32());
+        using (var png = SKBitmap.Decode(dir["avg.png"])) Assert.Equal((192, 192), (png.Width, png.Height));
+        var blend = Cli.Json("average", "--blend", "Will_Smith", "Tom_Hanks", "--ratio", "0.3", "--db", gallery.Db, "--out", dir["blend.png"]);
+        Assert.Equal("blend", blend.GetProperty("kind").GetString());
+        Assert.Equal("Will_Smith", blend.GetProperty("recognition").GetProperty("top")[0].GetProperty("identity").GetString());
+
+        var map = Cli.Json("map", "--db", gallery.Db, "--out", dir["map.html"], "--png", dir["map.png"]);
+        output.WriteLine(map.ToString());
+        Assert.Equal("tsne", map.GetProperty("method").GetString());
+        Assert.True(map.GetProperty("knn_accuracy").GetDouble() >= 0.94);
+        var html = File.ReadAllText(dir["map.html"]);
+        Assert.DoesNotMatch("(src|href)=\"(https?:)?//", html);
+        using (var png = SKBitmap.Decode(dir["map.png"])) Assert.True(png.Width > 800);
     }
 }

@@ -163,10 +163,14 @@ public static class GalleryMap
 
     private static float Sq(float v) => v * v;
 
+    /// <summary>
+    /// Hues a golden angle apart, so identities next to each other in the (alphabetical) legend get clearly different
+    /// colours; with evenly spaced hues, 24 people gave neighbours that were hard to tell apart.
+    /// </summary>
     private static SKColor ColorOf(int index, int count)
     {
-        var hue = 360f * index / Math.Max(1, count);
-        return SKColor.FromHsl(hue, 70, index % 2 == 0 ? 45 : 60);
+        var hue = index * 137.508f % 360f;
+        return SKColor.FromHsl(hue, 70, index / 7 % 2 == 0 ? 45 : 58);
     }
 
     public static byte[] Png(IReadOnlyList<MapPoint> points, MapQuality quality, int size = 900)
@@ -185,6 +189,14 @@ public static class GalleryMap
                 using var paint = new SKPaint { Color = ColorOf(identities.IndexOf(p.Identity), identities.Count), IsAntialias = true };
                 canvas.DrawCircle(Px(p.X), Py(p.Y), 5, paint);
             }
+            // Name each cluster at its identity's median point (up to 60 people), so the map reads without the legend.
+            if (identities.Count <= 60)
+                foreach (var group in points.GroupBy(p => p.Identity))
+                {
+                    var mx = group.Select(p => p.X).Order().ElementAt(group.Count() / 2);
+                    var my = group.Select(p => p.Y).Order().ElementAt(group.Count() / 2);
+                    Fonts.Draw(canvas, group.Key, Px(mx) + 8, Py(my) - 8, 11, new SKColor(40, 40, 40));
+                }
             Fonts.Draw(canvas, $"{points.Count} faces, {identities.Count} people · neighbours kept {quality.Preservation:P0} · 5-NN identity {quality.KnnAccuracy:P0}", 12, 22, 14, SKColors.Black);
             for (var i = 0; i < identities.Count && i < 60; i++)
             {
@@ -219,7 +231,7 @@ public static class GalleryMap
             var color = ColorOf(identities.IndexOf(p.Identity), identities.Count);
             var thumb = p.Thumbnail is null ? "" : "data:image/jpeg;base64," + Convert.ToBase64String(p.Thumbnail);
             var name = WebUtility.HtmlEncode(p.Identity);
-            sb.Append($"<g data-name=\"{name}\" data-img=\"{thumb}\"><circle cx=\"{N(Px(p.X))}\" cy=\"{N(Py(p.Y))}\" r=\"5\" fill=\"#{color.Red:x2}{color.Green:x2}{color.Blue:x2}\"/>");
+            sb.Append($"<g data-name=\"{name}\"><circle cx=\"{N(Px(p.X))}\" cy=\"{N(Py(p.Y))}\" r=\"5\" fill=\"#{color.Red:x2}{color.Green:x2}{color.Blue:x2}\"/>");
             if (thumb.Length > 0) sb.Append($"<image href=\"{thumb}\" x=\"{N(Px(p.X) - 14)}\" y=\"{N(Py(p.Y) - 14)}\" width=\"28\" height=\"28\"/>");
             sb.Append("</g>");
         }
@@ -228,7 +240,7 @@ public static class GalleryMap
             const tip=document.getElementById('tip'),map=document.getElementById('map');
             document.getElementById('mosaic').addEventListener('change',e=>map.setAttribute('class',e.target.checked?'mosaic':'points'));
             map.addEventListener('mousemove',e=>{const g=e.target.closest('g');if(!g){tip.style.display='none';return;}
-              tip.replaceChildren();if(g.dataset.img){const i=new Image();i.src=g.dataset.img;i.width=112;tip.append(i,document.createElement('br'));}
+              tip.replaceChildren();const t=g.querySelector('image');if(t){const i=new Image();i.src=t.getAttribute('href');i.width=112;tip.append(i,document.createElement('br'));}
               tip.append(g.dataset.name);tip.style.left=(e.clientX+12)+'px';tip.style.top=(e.clientY+12)+'px';tip.style.display='block';});
             map.addEventListener('mouseleave',()=>tip.style.display='none');
             """);
