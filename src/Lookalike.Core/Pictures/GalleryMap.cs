@@ -220,7 +220,8 @@ public static class GalleryMap
         sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
         sb.Append($"<title>{WebUtility.HtmlEncode(title)}</title><style>body{{font-family:system-ui,sans-serif;margin:12px}}svg{{max-width:100%;height:auto;border:1px solid #ddd}}" +
                   "#tip{position:fixed;pointer-events:none;background:#fff;border:1px solid #999;padding:4px;font-size:13px;display:none}" +
-                  ".mosaic circle{display:none}.points image{display:none}.mosaic image{display:inline}</style></head><body>");
+                  ".mosaic circle{display:none}.points image{display:none}.mosaic image{display:inline}" +
+                  ".name{font-size:12px;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:3px;pointer-events:none}</style></head><body>");
         sb.Append($"<h1>{WebUtility.HtmlEncode(title)}</h1><p>{points.Count} faces of {identities.Count} people, t-SNE of the face embeddings. " +
                   $"Neighbourhoods kept: {quality.Preservation.ToString("P0", CultureInfo.InvariantCulture)} of each face's 10 nearest; " +
                   $"5 nearest on the map share the identity for {quality.KnnAccuracy.ToString("P0", CultureInfo.InvariantCulture)}. " +
@@ -235,6 +236,16 @@ public static class GalleryMap
             if (thumb.Length > 0) sb.Append($"<image href=\"{thumb}\" x=\"{N(Px(p.X) - 14)}\" y=\"{N(Py(p.Y) - 14)}\" width=\"28\" height=\"28\"/>");
             sb.Append("</g>");
         }
+        // Each person's name at their median point (up to 60 people), above the faces, so clusters read at a glance.
+        if (identities.Count <= 60)
+            foreach (var group in points.GroupBy(p => p.Identity))
+            {
+                var mx = group.Select(p => p.X).Order().ElementAt(group.Count() / 2);
+                var my = group.Select(p => p.Y).Order().ElementAt(group.Count() / 2);
+                var right = Px(mx) > 0.75f * W; // names near the right edge run leftwards so they are not cut off
+                sb.Append($"<text class=\"name\" x=\"{N(Px(mx) + (right ? -10 : 10))}\" y=\"{N(Py(my) - 10)}\"{(right ? " text-anchor=\"end\"" : "")}>" +
+                          $"{WebUtility.HtmlEncode(group.Key)}</text>");
+            }
         sb.Append("</svg><div id=\"tip\"></div><script>");
         sb.Append("""
             const tip=document.getElementById('tip'),map=document.getElementById('map');
