@@ -121,7 +121,7 @@ public static class AverageFace
     /// <summary>
     /// The average face of images given as loaders (a photo on disk, or a stored thumbnail when the photo is gone);
     /// each image is loaded, analysed and released <paramref name="workers"/> at a time, so only the small aligned
-    /// squares are held. A loader that throws <see cref="ImageLoadException"/> is skipped; null when no face was found.
+    /// squares are held. A loader that throws <see cref="ImageLoadException"/> or an I/O error is skipped; null when no face was found.
     /// </summary>
     public static AverageFaceResult? FromLoaders(FacePipeline pipeline, IReadOnlyList<Func<SKBitmap>> loaders, int size = Size, int workers = 2)
     {
@@ -130,7 +130,7 @@ public static class AverageFace
         {
             SKBitmap image;
             try { image = loaders[i](); }
-            catch (ImageLoadException) { return; }
+            catch (Exception e) when (e is ImageLoadException or IOException) { return; } // unreadable or gone meanwhile
             using (image) prepared[i] = Prepare(pipeline, image, size);
         });
         var faces = prepared.OfType<AlignedFace>().ToList(); // input order, so the result does not depend on timing
