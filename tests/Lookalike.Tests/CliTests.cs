@@ -100,7 +100,7 @@ public class CliTests(PipelineFixture fx)
         var rerun = Cli.Json("gallery", "add", tmp["g"], "--db", tmp["killed.db"]);
         Assert.Equal(photos.Count, rerun.GetProperty("files").GetInt32());
         Assert.True(rerun.GetProperty("outcomes").GetProperty("unchanged").GetInt32() >= partial);
-        Assert.Equal(Snapshot(tmp["full.db"]), Snapshot(tmp["killed.db"]));
+        Assert.Equal(Lookalike.Cli.ReliabilityCommand.Snapshot(tmp["full.db"]), Lookalike.Cli.ReliabilityCommand.Snapshot(tmp["killed.db"]));
     }
 
     private static string? Scalar(string db, string sql)
@@ -127,25 +127,5 @@ public class CliTests(PipelineFixture fx)
         {
             return 0; // not created yet
         }
-    }
-
-    /// <summary>Files with outcomes and faces with embeddings, as comparable text.</summary>
-    private static List<string> Snapshot(string db)
-    {
-        using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            SELECT f.path, f.identity, f.sha256, f.outcome, coalesce(hex(x.embedding), '-'), (SELECT count(*) FROM faces y WHERE y.path = f.path)
-            FROM files f LEFT JOIN faces x ON x.path = f.path ORDER BY f.path
-            """;
-        var rows = new List<string>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-        {
-            // Paths differ only by the database's own folder name; both galleries index the same folder.
-            rows.Add($"{r.GetString(0)}|{r.GetString(1)}|{r.GetString(2)}|{r.GetString(3)}|{r.GetString(4)}|{r.GetInt64(5)}");
-        }
-        return rows;
     }
 }
