@@ -45,7 +45,7 @@ internal static class AverageCommand
             };
             var first = pair?[0] ?? parse.GetValue(source) ?? throw new CliException("give a folder or an identity (or --blend A B)");
             using var pipeline = pipelineFactory(parse);
-            using var store = File.Exists(dbPath) ? new GalleryStore(dbPath) : null;
+            using var store = File.Exists(dbPath) ? GalleryStore.Open(dbPath) : null;
             var started = DateTime.UtcNow;
 
             using var a = Mean(pipeline, store, first, side, out var kindA, out var identityA);
@@ -64,7 +64,7 @@ internal static class AverageCommand
                 }
                 var png = parse.GetValue(output)!;
                 File.WriteAllBytes(png.FullName, ImageLoader.EncodePng(result.Image));
-                var index = store is null ? null : FaceIndex.Load(store, pipeline.ModelId, pipeline.Dimension);
+                var index = store?.Search(pipeline.ModelId, pipeline.Dimension);
                 var r = AverageFace.Recognise(pipeline, result, index, identity);
                 var seconds = (DateTime.UtcNow - started).TotalSeconds;
                 if (parse.GetValue(Commands.JsonOption))
@@ -111,7 +111,7 @@ internal static class AverageCommand
     /// still exists (and held only this face), else the stored aligned thumbnail (the pipeline finds its landmarks again). Also returns which
     /// gallery identity the average should match (the identity, or a folder named like one).
     /// </summary>
-    private static AverageFaceResult Mean(FacePipeline pipeline, GalleryStore? store, string source, int size, out string kind, out string? identity)
+    private static AverageFaceResult Mean(FacePipeline pipeline, IGalleryStore? store, string source, int size, out string kind, out string? identity)
     {
         List<Func<SKBitmap>> loaders;
         var limits = pipeline.Options.Limits;
@@ -126,7 +126,7 @@ internal static class AverageCommand
         else if (store is not null)
         {
             var faces = store.IdentityFaces(source);
-            if (faces.Count == 0) throw new CliException($"'{source}' is neither a folder nor an identity in {store.Path}");
+            if (faces.Count == 0) throw new CliException($"'{source}' is neither a folder nor an identity in {store.Location}");
             identity = source;
             // Photos with several faces go through their stored thumbnail, so the average takes this person's face
             // and not the photo's largest. Thumbnails are read here: the SQLite connection is not for the workers.

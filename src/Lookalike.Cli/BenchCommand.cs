@@ -144,7 +144,7 @@ internal static class BenchCommand
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.CreateSymbolicLink(target, f);
             }
-            using var store = new GalleryStore(Path.Combine(tmp.FullName, "bench.db"));
+            using var store = GalleryStore.Open(Path.Combine(tmp.FullName, "bench.db"));
             var sw = Stopwatch.StartNew();
             var report = new GalleryIndexer(pipeline, store).Index(Path.Combine(tmp.FullName, "photos"), new IndexOptions { Workers = workers });
             return report.Files / sw.Elapsed.TotalSeconds;

@@ -133,7 +133,7 @@ internal static class Commands
             var root = parse.GetValue(dir)!;
             if (!root.Exists) throw new CliException($"folder not found: {root.FullName}");
             using var pipeline = Pipeline(parse);
-            using var store = new GalleryStore(parse.GetValue(db)!);
+            using var store = GalleryStore.Open(parse.GetValue(db)!);
             var options = new IndexOptions
             {
                 Workers = Math.Max(1, parse.GetValue(workers)),
@@ -165,7 +165,7 @@ internal static class Commands
                 Output.WriteJson(new
                 {
                     root = report.Root,
-                    db = store.Path,
+                    db = store.Location,
                     files = report.Files,
                     outcomes = report.Outcomes.ToDictionary(kv => kv.Key.Name(), kv => kv.Value),
                     removed = report.Removed,
@@ -183,7 +183,7 @@ internal static class Commands
                 table.AddRow("[bold]total[/]", $"[bold]{report.Files}[/]");
                 AnsiConsole.Write(table);
                 Console.WriteLine($"{report.Embedded} embedded, {report.Removed} removed, {report.Elapsed.TotalSeconds:F1} s " +
-                                  $"({report.Embedded / Math.Max(0.001, report.Elapsed.TotalSeconds):F1} photos/s) → {store.Path}");
+                                  $"({report.Embedded / Math.Max(0.001, report.Elapsed.TotalSeconds):F1} photos/s) → {store.Location}");
                 foreach (var p in report.Problems.Take(20)) Console.WriteLine($"  {p.Outcome.Name(),-15} {p.Path}{(p.Detail is null ? "" : "  (" + p.Detail + ")")}");
                 if (report.Problems.Count > 20) Console.WriteLine($"  … {report.Problems.Count - 20} more: 'lookalike gallery report --db {parse.GetValue(db)}'");
                 if (report.Cancelled) Console.WriteLine("interrupted: run the same command again to finish");
@@ -224,7 +224,7 @@ internal static class Commands
         {
             using var store = OpenExisting(parse.GetValue(db)!);
             var name = parse.GetValue(identity)!;
-            if (!store.Identities().Any(i => i.Identity == name)) throw new CliException($"no identity '{name}' in {store.Path}");
+            if (!store.Identities().Any(i => i.Identity == name)) throw new CliException($"no identity '{name}' in {store.Location}");
             var removed = store.RemoveIdentity(name);
             if (parse.GetValue(Json)) Output.WriteJson(new { identity = name, removed_faces = removed });
             else Console.WriteLine($"removed {name}: {removed} faces");
@@ -267,7 +267,7 @@ internal static class Commands
         {
             using var pipeline = Pipeline(parse);
             using var matcher = new Matcher(pipeline, OpenExisting(parse.GetValue(db)!));
-            if (matcher.Index.Count == 0) throw new CliException($"the gallery {matcher.Store.Path} has no faces: run 'lookalike gallery add DIR' first");
+            if (matcher.Index.Count == 0) throw new CliException($"the gallery {matcher.Store.Location} has no faces: run 'lookalike gallery add DIR' first");
             var path = parse.GetValue(photo)!.FullName;
             var analysis = pipeline.Analyze(path);
             var results = matcher.Match(analysis, Math.Max(1, parse.GetValue(top)));
@@ -360,10 +360,10 @@ internal static class Commands
         return cmd;
     }
 
-    private static GalleryStore OpenExisting(string db)
+    private static IGalleryStore OpenExisting(string db)
     {
         if (!File.Exists(db)) throw new CliException($"gallery database not found: {Path.GetFullPath(db)} (create it with 'lookalike gallery add DIR --db {db}')");
-        return new GalleryStore(db);
+        return GalleryStore.Open(db);
     }
 }
 

@@ -25,7 +25,7 @@ internal static class DemoCommand
             output.Create();
             using var pipeline = pipelineFactory(parse);
             var db = Path.Combine(output.FullName, "demo.db");
-            using var store = new GalleryStore(db);
+            using var store = GalleryStore.Open(db);
             Console.WriteLine($"indexing {galleryDir} into {db} …");
             var sample = parse.GetValue(photo)?.FullName ?? SamplePhoto(galleryDir);
             var heldOut = GalleryLabels(galleryDir);
@@ -35,7 +35,7 @@ internal static class DemoCommand
             Console.Error.WriteLine();
             Console.WriteLine($"{report.Files} files: " + string.Join(", ", report.Outcomes.Where(kv => kv.Value > 0).Select(kv => $"{kv.Value} {kv.Key.Name()}")) +
                               $" ({report.Elapsed.TotalSeconds:F1} s)");
-            using var matcher = new Matcher(pipeline, new GalleryStore(db));
+            using var matcher = new Matcher(pipeline, GalleryStore.Open(db));
             var results = matcher.Match(pipeline.Analyze(sample), 5);
             Console.WriteLine($"matching {sample}:");
             foreach (var (r, i) in results.Select((r, i) => (r, i)))

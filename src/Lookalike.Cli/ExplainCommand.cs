@@ -28,7 +28,7 @@ internal static class ExplainCommand
             if (parse.GetValue(match))
             {
                 var faceA = pipeline.Analyze(imageA).Largest ?? throw new CliException($"no face found in {pathA}");
-                using var matcher = new Matcher(pipeline, new GalleryStore(parse.GetValue(db)!));
+                using var matcher = new Matcher(pipeline, GalleryStore.Open(parse.GetValue(db)!));
                 var top = matcher.Index.Search(faceA.Embedding, 1).FirstOrDefault()
                           ?? throw new CliException("the gallery is empty: run 'lookalike gallery add DIR' first");
                 using var alignedA = FaceAligner.Align(imageA, faceA.FivePoints);

@@ -23,7 +23,7 @@ internal static class MapCommand
         {
             var dbPath = parse.GetValue(db)!;
             if (!File.Exists(dbPath)) throw new CliException($"gallery database not found: {dbPath}");
-            using var store = new GalleryStore(dbPath);
+            using var store = GalleryStore.Open(dbPath);
             var faces = store.Faces(FaceEmbedder.Id);
             if (faces.Count < 2) throw new CliException("the gallery needs at least two faces");
             var started = DateTime.UtcNow;

@@ -152,7 +152,7 @@ internal static class ReliabilityCommand
     /// </summary>
     private static ConcurrencyResult Concurrent(string images, string db)
     {
-        using (new GalleryStore(db)) { } // create the file first, as a reader would find it
+        using (GalleryStore.Open(db)) { } // create the file first, as a reader would find it
         using var writer = Process.Start(ChildStart(["gallery", "add", images, "--db", db, "--batch-size", "8", "--json"]))!;
         var stdout = writer.StandardOutput.ReadToEndAsync();
         var stderr = writer.StandardError.ReadToEndAsync();
@@ -163,7 +163,7 @@ internal static class ReliabilityCommand
         {
             try
             {
-                using var store = new GalleryStore(db);
+                using var store = GalleryStore.Open(db);
                 var faces = store.Faces(Faces.FaceEmbedder.Id).Count;
                 if (faces < last) decreases++;
                 last = faces;
@@ -236,7 +236,7 @@ internal static class ReliabilityCommand
         {
             var json = run.ExitCode == 0 ? JsonDocument.Parse(run.Stdout).RootElement : default;
             var outcomes = new Dictionary<string, string>(StringComparer.Ordinal);
-            using (var store = new GalleryStore(db))
+            using (var store = GalleryStore.Open(db))
                 foreach (var f in store.Files()) outcomes[f.Path] = f.Outcome.Name();
             var byKind = files.GroupBy(f => f.Kind).ToDictionary(g => g.Key, g => g.ToList());
             _md.AppendLine("## Hostile files: `gallery add` over the corpus").AppendLine();

@@ -52,7 +52,7 @@ public static class Contracts
     private static double R4(float v) => Math.Round(v, 4);
 
     /// <param name="trackIds">Live mode: each result's track id, in order.</param>
-    public static MatchResultJson Match(string? photo, FaceAnalysis analysis, IReadOnlyList<FaceMatches> results, Search.FaceIndex index,
+    public static MatchResultJson Match(string? photo, FaceAnalysis analysis, IReadOnlyList<FaceMatches> results, Search.IFaceSearch index,
         bool thumbnails = false, IReadOnlyList<int>? trackIds = null) =>
         new(photo, analysis.Width, analysis.Height, new GallerySizeJson(index.Count, index.IdentityCount), Math.Round(Verification.Threshold, 4),
             [.. results.Select((r, i) => Face(r.Face, r.Matches.Select(m => new MatchJson(m.Identity, R4(m.Similarity), R4(m.BestSimilarity),
@@ -70,7 +70,7 @@ public static class Contracts
             new CompareSideJson(pathA, BoxJson.From(a.Box)), new CompareSideJson(pathB, BoxJson.From(b.Box)));
     }
 
-    public static GalleryListJson Gallery(GalleryStore store)
+    public static GalleryListJson Gallery(IGalleryStore store)
     {
         var ids = store.Identities();
         return new([.. ids.Select(i => new IdentityJson(i.Identity, i.Faces, i.Files, i.FaceId))], ids.Sum(i => i.Faces));

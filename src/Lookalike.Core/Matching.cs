@@ -8,10 +8,10 @@ namespace Lookalike;
 public sealed record FaceMatches(Face Face, IReadOnlyList<IdentityMatch> Matches);
 
 /// <summary>The gallery loaded for matching: the store (for thumbnails) and the in-memory index.</summary>
-public sealed class Matcher(FacePipeline pipeline, GalleryStore store) : IDisposable
+public sealed class Matcher(FacePipeline pipeline, IGalleryStore store) : IDisposable
 {
-    public FaceIndex Index { get; } = FaceIndex.Load(store, pipeline.ModelId, pipeline.Dimension);
-    public GalleryStore Store => store;
+    public IFaceSearch Index { get; } = store.Search(pipeline.ModelId, pipeline.Dimension);
+    public IGalleryStore Store => store;
 
     /// <summary>Every face in the photo, largest first, each with its top-<paramref name="top"/> identities.</summary>
     public IReadOnlyList<FaceMatches> Match(FaceAnalysis analysis, int top = 5) =>

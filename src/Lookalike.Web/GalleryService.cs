@@ -15,10 +15,10 @@ namespace Lookalike.Web;
 /// </summary>
 public sealed class GalleryService : IDisposable
 {
-    private readonly GalleryStore _store;
+    private readonly IGalleryStore _store;
     private readonly Lock _storeLock = new();
     private readonly SemaphoreSlim _analysisSlots;
-    private volatile FaceIndex _index;
+    private volatile IFaceSearch _index;
 
     public GalleryService(WebOptions options)
     {
@@ -26,14 +26,14 @@ public sealed class GalleryService : IDisposable
         var models = new ModelStore(options.ModelsDir);
         models.Ensure(ModelStore.Faceplugin);
         Pipeline = new FacePipeline(models);
-        _store = new GalleryStore(options.Db);
-        _index = FaceIndex.Load(_store, Pipeline.ModelId, Pipeline.Dimension);
+        _store = GalleryStore.Open(options.Db);
+        _index = _store.Search(Pipeline.ModelId, Pipeline.Dimension);
         _analysisSlots = new SemaphoreSlim(Math.Max(1, options.Workers));
     }
 
     public WebOptions Options { get; }
     public FacePipeline Pipeline { get; }
-    public FaceIndex Index => _index;
+    public IFaceSearch Index => _index;
 
     /// <summary>Decodes and analyses an uploaded image. Throws <see cref="ImageLoadException"/> for bad input.</summary>
     public async Task<FaceAnalysis> AnalyzeAsync(byte[] image, CancellationToken cancellation)
@@ -112,7 +112,7 @@ public sealed class GalleryService : IDisposable
         }
     }
 
-    private sealed record MapCache(FaceIndex Index, string Html);
+    private sealed record MapCache(IFaceSearch Index, string Html);
     private volatile MapCache? _map;
 
     /// <summary>The gallery map page, computed once per version of the gallery (t-SNE takes seconds).</summary>
@@ -134,7 +134,7 @@ public sealed class GalleryService : IDisposable
         return html;
     }
 
-    public T Read<T>(Func<GalleryStore, T> read)
+    public T Read<T>(Func<IGalleryStore, T> read)
     {
         lock (_storeLock) return read(_store);
     }
@@ -150,7 +150,7 @@ public sealed class GalleryService : IDisposable
         lock (_storeLock)
         {
             _store.Write([new FileResult(record, face)]);
-            _index = FaceIndex.Load(_store, Pipeline.ModelId, Pipeline.Dimension);
+            _index = _store.Search(Pipeline.ModelId, Pipeline.Dimension);
         }
     }
 
@@ -159,7 +159,7 @@ public sealed class GalleryService : IDisposable
         lock (_storeLock)
         {
             var removed = _store.RemoveIdentity(identity);
-            _index = FaceIndex.Load(_store, Pipeline.ModelId, Pipeline.Dimension);
+            _index = _store.Search(Pipeline.ModelId, Pipeline.Dimension);
             return removed;
         }
     }

@@ -18,7 +18,7 @@ public class PicturesTests(WebGalleryFixture gallery, PipelineFixture fx, ITestO
     [Fact]
     public void Average_faces_of_celebs24_people_are_recognised_as_them()
     {
-        using var store = new GalleryStore(gallery.Db);
+        using var store = new SqliteGalleryStore(gallery.Db);
         var index = FaceIndex.Load(store, fx.Pipeline.ModelId, fx.Pipeline.Dimension);
         var ranks = new List<int>();
         var started = DateTime.UtcNow;
@@ -61,7 +61,7 @@ public class PicturesTests(WebGalleryFixture gallery, PipelineFixture fx, ITestO
     [Fact]
     public void Average_from_stored_thumbnails_and_a_blend_are_recognised()
     {
-        using var store = new GalleryStore(gallery.Db);
+        using var store = new SqliteGalleryStore(gallery.Db);
         var index = FaceIndex.Load(store, fx.Pipeline.ModelId, fx.Pipeline.Dimension);
         var people = CelebGallery().Select(g => g.Key).Take(2).ToList();
         var averages = people.Select(p => AverageFace.FromLoaders(fx.Pipeline,
@@ -90,7 +90,7 @@ public class PicturesTests(WebGalleryFixture gallery, PipelineFixture fx, ITestO
     [Fact]
     public void Gallery_map_clusters_people_and_the_page_is_self_contained()
     {
-        using var store = new GalleryStore(gallery.Db);
+        using var store = new SqliteGalleryStore(gallery.Db);
         var faces = store.Faces(FaceEmbedder.Id);
         var embeddings = faces.Select(f => f.Embedding).ToList();
         var started = DateTime.UtcNow;

@@ -23,7 +23,7 @@ public class ReliabilityTests(WebGalleryFixture gallery, PipelineFixture fx)
     {
         using var tmp = new TempDir();
         var files = FuzzCorpus.Generate(Sources(), tmp["corpus"], count: FuzzCorpus.Kinds.Length * 5, seed: 3);
-        using var store = new GalleryStore(tmp["fuzz.db"]);
+        using var store = new SqliteGalleryStore(tmp["fuzz.db"]);
         var report = new GalleryIndexer(fx.Pipeline, store).Index(tmp["corpus/images"]);
         Assert.Equal(files.Count, report.Files);
         Assert.Equal(files.Count, report.Outcomes.Values.Sum());
@@ -80,7 +80,7 @@ public class ReliabilityTests(WebGalleryFixture gallery, PipelineFixture fx)
         using var tmp = new TempDir();
         var src = Path.Combine(Shared.Set("deepface-pairs"), "images", "Angelina_Jolie");
         foreach (var f in Directory.EnumerateFiles(src).Order().Take(3)) tmp.Copy(f, Path.Combine("g", "Jolie", Path.GetFileName(f)));
-        using var store = new GalleryStore(tmp["t.db"]);
+        using var store = new SqliteGalleryStore(tmp["t.db"]);
         var report = new GalleryIndexer(fx.Pipeline, store).Index(tmp["g"], new IndexOptions { FileTimeout = TimeSpan.FromMilliseconds(1) });
         Assert.Equal(3, report.Outcomes[Outcome.TimedOut]);
         Assert.All(store.Files(), f => Assert.Equal(Outcome.TimedOut, f.Outcome));

@@ -31,7 +31,7 @@ public sealed class WebGalleryFixture : IDisposable
         }
         Db = Dir["gallery.db"];
         using var pipeline = new Faces.FacePipeline(new Models.ModelStore());
-        using var store = new GalleryStore(Db);
+        using var store = new SqliteGalleryStore(Db);
         new GalleryIndexer(pipeline, store).Index(Dir["gallery"]);
     }
 
@@ -53,7 +53,7 @@ public sealed class WebGalleryFixture : IDisposable
     public string CopyDb(TempDir into)
     {
         var target = into["copy.db"];
-        using (var store = new GalleryStore(Db)) { } // checkpoint happens on close
+        using (var store = new SqliteGalleryStore(Db)) { } // checkpoint happens on close
         File.Copy(Db, target, overwrite: true);
         return target;
     }

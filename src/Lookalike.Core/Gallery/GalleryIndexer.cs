@@ -33,7 +33,7 @@ public sealed record IndexOptions
 /// SHA-256) are not embedded again, changed and new ones are, deleted ones are removed. Every file gets an outcome.
 /// For a photo with several faces the largest is kept and the file is flagged.
 /// </summary>
-public sealed class GalleryIndexer(FacePipeline pipeline, GalleryStore store)
+public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
 {
     public IndexReport Index(string root, IndexOptions? options = null, IProgress<IndexProgress>? progress = null,
         CancellationToken cancellation = default)

@@ -186,7 +186,7 @@ public static class AverageFace
     /// Embeds the average picture and scores it against the faces that made it and, with a gallery index, against
     /// every identity: the average is "recognised" when <paramref name="identity"/> ranks first.
     /// </summary>
-    public static AverageRecognition Recognise(FacePipeline pipeline, AverageFaceResult average, FaceIndex? index, string? identity, int top = 5)
+    public static AverageRecognition Recognise(FacePipeline pipeline, AverageFaceResult average, IFaceSearch? index, string? identity, int top = 5)
     {
         if (pipeline.Analyze(average.Image).Largest is not { } face)
             return new AverageRecognition(false, null, identity, null, null, null, null, []);

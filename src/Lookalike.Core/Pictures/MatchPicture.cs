@@ -8,7 +8,7 @@ public static class MatchPicture
 {
     private const int Thumb = 112, Pad = 12, Caption = 40;
 
-    public static byte[] Render(IReadOnlyList<FaceMatches> results, GalleryStore store)
+    public static byte[] Render(IReadOnlyList<FaceMatches> results, IGalleryStore store)
     {
         var columns = 1 + Math.Max(1, results.Count == 0 ? 1 : results.Max(r => r.Matches.Count));
         var rows = Math.Max(1, results.Count);

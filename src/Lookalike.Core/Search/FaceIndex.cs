@@ -15,7 +15,7 @@ public sealed record IdentityMatch(string Identity, float Similarity, float Best
 /// SIMD dot products. Results are per identity: the mean of an identity's top few face cosines (top-3 measured
 /// better than the single best face on celebs-24 rank-1, docs/models.md), so one lucky photo counts less.
 /// </summary>
-public sealed class FaceIndex
+public sealed class FaceIndex : IFaceSearch
 {
     /// <summary>How many of an identity's best faces are averaged into its score.</summary>
     public const int FacesPerIdentity = 3;
@@ -53,7 +53,7 @@ public sealed class FaceIndex
         foreach (var id in _identityOfRow) _facesOfIdentity[id]++;
     }
 
-    public static FaceIndex Load(GalleryStore store, string model, int dimension) => new(store.Faces(model), dimension);
+    public static FaceIndex Load(IGalleryStore store, string model, int dimension) => new(store.Faces(model), dimension);
 
     public int Dimension { get; }
     public int Count { get; }

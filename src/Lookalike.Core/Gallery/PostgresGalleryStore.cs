@@ -1,0 +1,386 @@
+using System.Runtime.InteropServices;
+using Lookalike.Faces;
+using Lookalike.Search;
+using Npgsql;
+using Pgvector;
+
+namespace Lookalike.Gallery;
+
+/// <summary>
+/// The gallery in PostgreSQL with the pgvector extension: the same rows as <see cref="SqliteGalleryStore"/>, the
+/// embedding as <c>vector(512)</c> under an HNSW cosine index, so many app instances can share one gallery and
+/// search it in the server. Writes are one transaction per batch and use <c>unnest</c> arrays (one round trip per
+/// table, no COPY), which also works on PGlite, the stand-in server the tests run.
+/// </summary>
+public sealed class PostgresGalleryStore : IGalleryStore
+{
+    /// <summary>Embedding width of the <c>vector</c> column; the HNSW index needs a fixed one.</summary>
+    public const int Dimension = 512;
+
+    private readonly NpgsqlDataSource _db;
+
+    public PostgresGalleryStore(string location)
+    {
+        var connection = ConnectionString(location);
+        Location = Redacted(connection);
+        var builder = new NpgsqlDataSourceBuilder(connection);
+        builder.UseVector();
+        _db = builder.Build();
+        try
+        {
+            CreateSchema();
+        }
+        catch (Exception e) when (e is NpgsqlException or PostgresException or InvalidOperationException)
+        {
+            _db.Dispose();
+            throw new GalleryStoreException($"cannot open the PostgreSQL gallery at {Location}: {e.Message}", e);
+        }
+    }
+
+    public string Location { get; }
+
+    private void CreateSchema()
+    {
+        using var c = _db.OpenConnection();
+        using (var tx = c.BeginTransaction())
+        {
+            // Several app instances may start at once: one creates the schema, the others wait for it.
+            Execute(c, tx, "SELECT pg_advisory_xact_lock(7274461)");
+            Execute(c, tx, $"""
+                CREATE EXTENSION IF NOT EXISTS vector;
+                CREATE TABLE IF NOT EXISTS gallery_files(
+                    path text PRIMARY KEY,
+                    identity text NOT NULL,
+                    sha256 text NOT NULL,
+                    size bigint NOT NULL,
+                    mtime bigint NOT NULL,
+                    outcome text NOT NULL,
+                    detail text,
+                    model text NOT NULL,
+                    indexed_at timestamptz NOT NULL);
+                CREATE TABLE IF NOT EXISTS gallery_faces(
+                    id bigserial PRIMARY KEY,
+                    path text NOT NULL REFERENCES gallery_files(path) ON DELETE CASCADE,
+                    identity text NOT NULL,
+                    model text NOT NULL,
+                    embedding vector({Dimension}) NOT NULL,
+                    box_x real NOT NULL, box_y real NOT NULL, box_w real NOT NULL, box_h real NOT NULL,
+                    score real NOT NULL,
+                    landmarks bytea NOT NULL,
+                    source text NOT NULL,
+                    several boolean NOT NULL,
+                    thumbnail bytea NOT NULL);
+                CREATE INDEX IF NOT EXISTS gallery_faces_identity ON gallery_faces(identity);
+                CREATE INDEX IF NOT EXISTS gallery_faces_path ON gallery_faces(path);
+                CREATE INDEX IF NOT EXISTS gallery_files_identity ON gallery_files(identity);
+                CREATE INDEX IF NOT EXISTS gallery_faces_embedding ON gallery_faces USING hnsw (embedding vector_cosine_ops);
+                """);
+            tx.Commit();
+        }
+        // The data source loaded its types before 'vector' may have existed.
+        c.ReloadTypes();
+    }
+
+    public Dictionary<string, FileRecord> FilesUnder(string root)
+    {
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand("SELECT path, identity, sha256, size, mtime, outcome, detail, model FROM gallery_files WHERE starts_with(path, $1)", c);
+        cmd.Parameters.AddWithValue(root.TrimEnd('/') + "/");
+        return ReadFiles(cmd).ToDictionary(f => f.Path, StringComparer.Ordinal);
+    }
+
+    public void Write(IReadOnlyList<FileResult> results)
+    {
+        // One row per path (the last result wins), as the SQLite store's row-by-row upsert leaves it.
+        var rows = results.GroupBy(r => r.File.Path, StringComparer.Ordinal).Select(g => g.Last()).ToList();
+        var faces = rows.Where(r => r.Face is not null).ToList();
+        foreach (var r in faces)
+            if (r.Face!.Embedding.Length != Dimension)
+                throw new GalleryStoreException($"the PostgreSQL store holds {Dimension}-d embeddings; {r.File.Model} made {r.Face.Embedding.Length}-d ones");
+
+        using var c = _db.OpenConnection();
+        using var tx = c.BeginTransaction();
+        var paths = rows.Select(r => r.File.Path).ToArray();
+        using (var delete = new NpgsqlCommand("DELETE FROM gallery_faces WHERE path = ANY($1)", c, tx))
+        {
+            delete.Parameters.AddWithValue(paths);
+            delete.ExecuteNonQuery();
+        }
+        using (var upsert = new NpgsqlCommand("""
+            INSERT INTO gallery_files(path, identity, sha256, size, mtime, outcome, detail, model, indexed_at)
+            SELECT u.*, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[]) AS u
+            ON CONFLICT (path) DO UPDATE SET identity=excluded.identity, sha256=excluded.sha256, size=excluded.size,
+                mtime=excluded.mtime, outcome=excluded.outcome, detail=excluded.detail, model=excluded.model,
+                indexed_at=excluded.indexed_at
+            """, c, tx))
+        {
+            Add(upsert, paths, rows.Select(r => r.File.Identity).ToArray(), rows.Select(r => r.File.Sha256).ToArray(), rows.Select(r => r.File.Size).ToArray(),
+                rows.Select(r => r.File.MtimeTicks).ToArray(), rows.Select(r => r.File.Outcome.Name()).ToArray(), rows.Select(r => r.File.Detail).ToArray(),
+                rows.Select(r => r.File.Model).ToArray());
+            upsert.ExecuteNonQuery();
+        }
+        if (faces.Count > 0)
+        {
+            using var insert = new NpgsqlCommand("""
+                INSERT INTO gallery_faces(path, identity, model, embedding, box_x, box_y, box_w, box_h, score, landmarks, source, several, thumbnail)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::vector[], $5::real[], $6::real[], $7::real[], $8::real[],
+                                     $9::real[], $10::bytea[], $11::text[], $12::boolean[], $13::bytea[])
+                """, c, tx);
+            Add(insert, faces.Select(r => r.File.Path).ToArray(), faces.Select(r => r.File.Identity).ToArray(), faces.Select(r => r.File.Model).ToArray(),
+                faces.Select(r => new Vector(r.Face!.Embedding)).ToArray(), faces.Select(r => r.Face!.Box.X).ToArray(), faces.Select(r => r.Face!.Box.Y).ToArray(),
+                faces.Select(r => r.Face!.Box.Width).ToArray(), faces.Select(r => r.Face!.Box.Height).ToArray(), faces.Select(r => r.Face!.Score).ToArray(),
+                faces.Select(r => MemoryMarshal.AsBytes(r.Face!.Landmarks.AsSpan()).ToArray()).ToArray(), faces.Select(r => r.Face!.Source.ToString()).ToArray(),
+                faces.Select(r => r.File.Outcome == Outcome.MultipleFaces).ToArray(), faces.Select(r => r.Face!.Thumbnail).ToArray());
+            insert.ExecuteNonQuery();
+        }
+        tx.Commit();
+    }
+
+    public void Touch(IReadOnlyList<FileRecord> files)
+    {
+        if (files.Count == 0) return;
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand("""
+            UPDATE gallery_files f SET mtime = u.mtime, size = u.size
+            FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(path, mtime, size) WHERE f.path = u.path
+            """, c);
+        Add(cmd, files.Select(f => f.Path).ToArray(), files.Select(f => f.MtimeTicks).ToArray(), files.Select(f => f.Size).ToArray());
+        cmd.ExecuteNonQuery();
+    }
+
+    public void RemoveFiles(IReadOnlyCollection<string> paths)
+    {
+        if (paths.Count == 0) return;
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand("DELETE FROM gallery_files WHERE path = ANY($1)", c);
+        cmd.Parameters.AddWithValue(paths.ToArray());
+        cmd.ExecuteNonQuery();
+    }
+
+    public int RemoveIdentity(string identity)
+    {
+        int removed;
+        using var c = _db.OpenConnection();
+        using (var tx = c.BeginTransaction())
+        {
+            using var del = new NpgsqlCommand("DELETE FROM gallery_faces WHERE identity = $1", c, tx);
+            del.Parameters.AddWithValue(identity);
+            removed = del.ExecuteNonQuery();
+            using var files = new NpgsqlCommand("DELETE FROM gallery_files WHERE identity = $1", c, tx);
+            files.Parameters.AddWithValue(identity);
+            files.ExecuteNonQuery();
+            tx.Commit();
+        }
+        // Frees the dead rows for reuse; unlike SQLite's VACUUM it does not rewrite the files (VACUUM FULL would lock the tables).
+        Execute(c, null, "VACUUM gallery_faces");
+        Execute(c, null, "VACUUM gallery_files");
+        return removed;
+    }
+
+    public List<(string Identity, int Faces, int Files, long? FaceId)> Identities()
+    {
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand("""
+            SELECT f.identity, (SELECT count(*) FROM gallery_faces x WHERE x.identity = f.identity), count(*),
+                   (SELECT min(id) FROM gallery_faces x WHERE x.identity = f.identity)
+            FROM gallery_files f WHERE f.identity <> '' GROUP BY f.identity ORDER BY f.identity COLLATE "C"
+            """, c);
+        var list = new List<(string, int, int, long?)>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add((r.GetString(0), (int)r.GetInt64(1), (int)r.GetInt64(2), r.IsDBNull(3) ? null : r.GetInt64(3)));
+        return list;
+    }
+
+    public List<FileRecord> Files()
+    {
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand("SELECT path, identity, sha256, size, mtime, outcome, detail, model FROM gallery_files ORDER BY path COLLATE \"C\"", c);
+        return ReadFiles(cmd);
+    }
+
+    private static List<FileRecord> ReadFiles(NpgsqlCommand cmd)
+    {
+        var list = new List<FileRecord>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            list.Add(new FileRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4),
+                OutcomeNames.Parse(r.GetString(5)), r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7)));
+        return list;
+    }
+
+    public List<StoredFace> Faces(string model)
+    {
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand("SELECT id, identity, path, embedding FROM gallery_faces WHERE model = $1 ORDER BY id", c);
+        cmd.Parameters.AddWithValue(model);
+        var list = new List<StoredFace>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add(new StoredFace(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetFieldValue<Vector>(3).ToArray()));
+        return list;
+    }
+
+    public List<(long Id, string Path, Box Box, string Source, bool Several)> IdentityFaces(string identity)
+    {
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand("SELECT id, path, box_x, box_y, box_w, box_h, source, several FROM gallery_faces WHERE identity = $1 ORDER BY path COLLATE \"C\"", c);
+        cmd.Parameters.AddWithValue(identity);
+        var list = new List<(long, string, Box, string, bool)>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            list.Add((r.GetInt64(0), r.GetString(1), new Box(r.GetFloat(2), r.GetFloat(3), r.GetFloat(4), r.GetFloat(5)), r.GetString(6), r.GetBoolean(7)));
+        return list;
+    }
+
+    public StoredFace? Face(long id)
+    {
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand("SELECT id, identity, path, embedding FROM gallery_faces WHERE id = $1", c);
+        cmd.Parameters.AddWithValue(id);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? new StoredFace(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetFieldValue<Vector>(3).ToArray()) : null;
+    }
+
+    public byte[]? Thumbnail(long faceId)
+    {
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand("SELECT thumbnail FROM gallery_faces WHERE id = $1", c);
+        cmd.Parameters.AddWithValue(faceId);
+        return cmd.ExecuteScalar() as byte[];
+    }
+
+    public int FilesMissingTheirFace() => Count("""
+        SELECT count(*) FROM gallery_files f WHERE f.outcome IN ('indexed', 'multiple_faces')
+            AND NOT EXISTS (SELECT 1 FROM gallery_faces x WHERE x.path = f.path)
+        """);
+
+    public int FaceCount() => Count("SELECT count(*) FROM gallery_faces");
+
+    private int Count(string sql)
+    {
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand(sql, c);
+        return Convert.ToInt32(cmd.ExecuteScalar());
+    }
+
+    /// <summary>A search that runs in the server, over the faces as they are at each query.</summary>
+    public IFaceSearch Search(string model, int dimension)
+    {
+        if (dimension != Dimension) throw new GalleryStoreException($"the PostgreSQL store holds {Dimension}-d embeddings, not {dimension}-d");
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand("SELECT count(*), count(DISTINCT identity) FROM gallery_faces WHERE model = $1", c);
+        cmd.Parameters.AddWithValue(model);
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return new PgvectorSearch(_db, model, (int)r.GetInt64(0), (int)r.GetInt64(1));
+    }
+
+    private static void Execute(NpgsqlConnection c, NpgsqlTransaction? tx, string sql)
+    {
+        using var cmd = new NpgsqlCommand(sql, c, tx);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Adds each sequence as one array parameter ($1, $2, ... in order).</summary>
+    private static void Add(NpgsqlCommand cmd, params Array[] columns)
+    {
+        foreach (var column in columns) cmd.Parameters.Add(new NpgsqlParameter { Value = column });
+    }
+
+    /// <summary>
+    /// An Npgsql connection string from a postgres:// URL (user, password, host, port, database; query keys are
+    /// Npgsql keywords, with libpq's sslmode understood), or the string itself when it is already one.
+    /// </summary>
+    public static string ConnectionString(string location)
+    {
+        if (!location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) &&
+            !location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+            return new NpgsqlConnectionStringBuilder(location).ConnectionString;
+        if (!Uri.TryCreate(location, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+            throw new GalleryStoreException($"not a PostgreSQL URL: {location} (expected postgres://user:password@host:port/database)");
+        var b = new NpgsqlConnectionStringBuilder { Host = uri.Host, Port = uri.IsDefaultPort || uri.Port < 0 ? 5432 : uri.Port };
+        var user = uri.UserInfo.Split(':', 2);
+        if (user[0].Length > 0) b.Username = Uri.UnescapeDataString(user[0]);
+        if (user.Length > 1) b.Password = Uri.UnescapeDataString(user[1]);
+        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        if (database.Length > 0) b.Database = database;
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            var key = Uri.UnescapeDataString(kv[0].Replace('+', ' '));
+            var value = kv.Length > 1 ? Uri.UnescapeDataString(kv[1].Replace('+', ' ')) : "";
+            try
+            {
+                b[key.Equals("sslmode", StringComparison.OrdinalIgnoreCase) ? "SSL Mode" : key] = value;
+            }
+            catch (ArgumentException e)
+            {
+                throw new GalleryStoreException($"unknown PostgreSQL connection option '{key}' in the URL: {e.Message}", e);
+            }
+        }
+        return b.ConnectionString;
+    }
+
+    private static string Redacted(string connection)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connection);
+        return $"postgres://{(string.IsNullOrEmpty(b.Username) ? "" : b.Username + "@")}{b.Host}:{b.Port}/{b.Database}";
+    }
+
+    public void Dispose() => _db.Dispose();
+}
+
+/// <summary>
+/// Search in PostgreSQL: pgvector's HNSW index gives the nearest faces, whose identities are then scored exactly in
+/// the server (the mean of each one's best <see cref="FaceIndex.FacesPerIdentity"/> cosines, as <see cref="FaceIndex"/> does).
+/// </summary>
+internal sealed class PgvectorSearch(NpgsqlDataSource db, string model, int count, int identityCount) : IFaceSearch
+{
+    /// <summary>Faces the HNSW index returns per query (its ef_search), from which candidate identities are drawn.</summary>
+    public const int Candidates = 200;
+
+    public int Count => count;
+    public int IdentityCount => identityCount;
+
+    public IReadOnlyList<IdentityMatch> Search(ReadOnlySpan<float> query, int top = 5)
+    {
+        if (top <= 0) return [];
+        var probe = new Vector(query.ToArray());
+        using var c = db.OpenConnection();
+        using var tx = c.BeginTransaction();
+        using (var ef = new NpgsqlCommand($"SET LOCAL hnsw.ef_search = {Candidates}", c, tx)) ef.ExecuteNonQuery();
+        var identities = new List<string>();
+        using (var nearest = new NpgsqlCommand("SELECT identity FROM gallery_faces WHERE model = $2 ORDER BY embedding <=> $1 LIMIT $3", c, tx))
+        {
+            nearest.Parameters.AddWithValue(probe);
+            nearest.Parameters.AddWithValue(model);
+            nearest.Parameters.AddWithValue(Candidates);
+            using var r = nearest.ExecuteReader();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            // More identities than asked for: their exact scores below can reorder them.
+            while (r.Read() && identities.Count < Math.Max(4 * top, 20))
+                if (seen.Add(r.GetString(0))) identities.Add(r.GetString(0));
+        }
+        if (identities.Count == 0) return [];
+        using var exact = new NpgsqlCommand($"""
+            SELECT identity, id, path, sim, n FROM (
+                SELECT identity, id, path, 1 - (embedding <=> $1) AS sim,
+                       row_number() OVER (PARTITION BY identity ORDER BY embedding <=> $1, id) AS r,
+                       count(*) OVER (PARTITION BY identity) AS n
+                FROM gallery_faces WHERE model = $2 AND identity = ANY($3)) t
+            WHERE r <= {FaceIndex.FacesPerIdentity} ORDER BY identity, r
+            """, c, tx);
+        exact.Parameters.AddWithValue(probe);
+        exact.Parameters.AddWithValue(model);
+        exact.Parameters.AddWithValue(identities.ToArray());
+        var best = new List<(string Identity, long Id, string Path, float Sim, int Faces)>();
+        using (var r = exact.ExecuteReader())
+            while (r.Read()) best.Add((r.GetString(0), r.GetInt64(1), r.GetString(2), (float)r.GetDouble(3), (int)r.GetInt64(4)));
+        tx.Commit();
+        return [.. best.GroupBy(b => b.Identity)
+            .Select(g => new IdentityMatch(g.Key, g.Average(x => x.Sim), g.First().Sim, g.First().Id, g.First().Path, g.First().Faces))
+            .OrderByDescending(m => m.Similarity).Take(top)];
+    }
+}
+
+/// <summary>A gallery store that cannot be opened or written, with a message meant for the user.</summary>
+public sealed class GalleryStoreException(string message, Exception? inner = null) : Exception(message, inner);

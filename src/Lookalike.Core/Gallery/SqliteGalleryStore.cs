@@ -1,0 +1,275 @@
+using System.Runtime.InteropServices;
+using Lookalike.Faces;
+using Lookalike.Search;
+using Microsoft.Data.Sqlite;
+
+namespace Lookalike.Gallery;
+
+/// <summary>
+/// The gallery in one SQLite file (WAL): a row per file with its outcome and fingerprint (size, mtime, SHA-256),
+/// and a row per kept face with its embedding, box, landmarks and an aligned 112x112 JPEG thumbnail. Photos are
+/// not stored. Writes are batched in transactions so that a killed run loses at most the last batch.
+/// </summary>
+public sealed class SqliteGalleryStore : IGalleryStore
+{
+    private readonly SqliteConnection _db;
+
+    public SqliteGalleryStore(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        var dir = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
+        _db.Open();
+        // busy_timeout: a reader (match, the web app) and a writer (gallery add) may open the file at once.
+        Execute("PRAGMA busy_timeout=30000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+        Execute("""
+            CREATE TABLE IF NOT EXISTS files(
+                path TEXT PRIMARY KEY,
+                identity TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                mtime INTEGER NOT NULL,
+                outcome TEXT NOT NULL,
+                detail TEXT,
+                model TEXT NOT NULL,
+                indexed_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS faces(
+                id INTEGER PRIMARY KEY,
+                path TEXT NOT NULL REFERENCES files(path) ON DELETE CASCADE,
+                identity TEXT NOT NULL,
+                model TEXT NOT NULL,
+                embedding BLOB NOT NULL,
+                box_x REAL NOT NULL, box_y REAL NOT NULL, box_w REAL NOT NULL, box_h REAL NOT NULL,
+                score REAL NOT NULL,
+                landmarks BLOB NOT NULL,
+                source TEXT NOT NULL,
+                several INTEGER NOT NULL,
+                thumbnail BLOB NOT NULL);
+            CREATE INDEX IF NOT EXISTS faces_identity ON faces(identity);
+            CREATE INDEX IF NOT EXISTS faces_path ON faces(path);
+            CREATE INDEX IF NOT EXISTS files_identity ON files(identity);
+            """);
+    }
+
+    public string Path { get; }
+    public string Location => Path;
+
+    private void Execute(string sql)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Stored files whose path lies under <paramref name="root"/> (a full directory path).</summary>
+    public Dictionary<string, FileRecord> FilesUnder(string root)
+    {
+        var prefix = root.TrimEnd('/') + "/";
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT path, identity, sha256, size, mtime, outcome, detail, model FROM files WHERE substr(path, 1, length($p)) = $p";
+        cmd.Parameters.AddWithValue("$p", prefix);
+        return ReadFiles(cmd).ToDictionary(f => f.Path, StringComparer.Ordinal);
+    }
+
+    /// <summary>Writes results in one transaction: each file's row replaces the old one, with its face.</summary>
+    public void Write(IReadOnlyList<FileResult> results)
+    {
+        using var tx = _db.BeginTransaction();
+        using var deleteFaces = Command(tx, "DELETE FROM faces WHERE path = $path");
+        using var upsert = Command(tx, """
+            INSERT INTO files(path, identity, sha256, size, mtime, outcome, detail, model, indexed_at)
+            VALUES($path, $identity, $sha, $size, $mtime, $outcome, $detail, $model, $at)
+            ON CONFLICT(path) DO UPDATE SET identity=excluded.identity, sha256=excluded.sha256, size=excluded.size,
+                mtime=excluded.mtime, outcome=excluded.outcome, detail=excluded.detail, model=excluded.model,
+                indexed_at=excluded.indexed_at
+            """);
+        using var insertFace = Command(tx, """
+            INSERT INTO faces(path, identity, model, embedding, box_x, box_y, box_w, box_h, score, landmarks, source, several, thumbnail)
+            VALUES($path, $identity, $model, $embedding, $x, $y, $w, $h, $score, $landmarks, $source, $several, $thumbnail)
+            """);
+        var now = DateTime.UtcNow.ToString("O");
+        foreach (var (file, face) in results)
+        {
+            Set(deleteFaces, ("$path", file.Path));
+            deleteFaces.ExecuteNonQuery();
+            Set(upsert, ("$path", file.Path), ("$identity", file.Identity), ("$sha", file.Sha256), ("$size", file.Size),
+                ("$mtime", file.MtimeTicks), ("$outcome", file.Outcome.Name()), ("$detail", (object?)file.Detail ?? DBNull.Value),
+                ("$model", file.Model), ("$at", now));
+            upsert.ExecuteNonQuery();
+            if (face is null) continue;
+            Set(insertFace, ("$path", file.Path), ("$identity", file.Identity), ("$model", file.Model),
+                ("$embedding", MemoryMarshal.AsBytes(face.Embedding.AsSpan()).ToArray()),
+                ("$x", face.Box.X), ("$y", face.Box.Y), ("$w", face.Box.Width), ("$h", face.Box.Height), ("$score", face.Score),
+                ("$landmarks", MemoryMarshal.AsBytes(face.Landmarks.AsSpan()).ToArray()), ("$source", face.Source.ToString()),
+                ("$several", file.Outcome == Outcome.MultipleFaces ? 1 : 0), ("$thumbnail", face.Thumbnail));
+            insertFace.ExecuteNonQuery();
+        }
+        tx.Commit();
+    }
+
+    /// <summary>Updates only the fingerprint of files whose content did not change (e.g. touched).</summary>
+    public void Touch(IReadOnlyList<FileRecord> files)
+    {
+        using var tx = _db.BeginTransaction();
+        using var cmd = Command(tx, "UPDATE files SET mtime = $mtime, size = $size WHERE path = $path");
+        foreach (var f in files)
+        {
+            Set(cmd, ("$mtime", f.MtimeTicks), ("$size", f.Size), ("$path", f.Path));
+            cmd.ExecuteNonQuery();
+        }
+        tx.Commit();
+    }
+
+    /// <summary>Removes files (and their faces) from the store.</summary>
+    public void RemoveFiles(IReadOnlyCollection<string> paths)
+    {
+        using var tx = _db.BeginTransaction();
+        using var cmd = Command(tx, "DELETE FROM files WHERE path = $path");
+        foreach (var p in paths)
+        {
+            Set(cmd, ("$path", p));
+            cmd.ExecuteNonQuery();
+        }
+        tx.Commit();
+    }
+
+    /// <summary>Removes every face and file row of an identity, then VACUUMs so no trace stays in the file. Returns faces removed.</summary>
+    public int RemoveIdentity(string identity)
+    {
+        int removed;
+        using (var tx = _db.BeginTransaction())
+        {
+            using var count = Command(tx, "SELECT count(*) FROM faces WHERE identity = $id");
+            Set(count, ("$id", identity));
+            removed = Convert.ToInt32(count.ExecuteScalar());
+            using var del = Command(tx, "DELETE FROM faces WHERE identity = $id; DELETE FROM files WHERE identity = $id;");
+            Set(del, ("$id", identity));
+            del.ExecuteNonQuery();
+            tx.Commit();
+        }
+        Execute("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
+        return removed;
+    }
+
+    /// <summary>Identities with their face and file counts and one face id (for a thumbnail), by name.</summary>
+    public List<(string Identity, int Faces, int Files, long? FaceId)> Identities()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = """
+            SELECT f.identity, (SELECT count(*) FROM faces x WHERE x.identity = f.identity), count(*),
+                   (SELECT min(id) FROM faces x WHERE x.identity = f.identity)
+            FROM files f WHERE f.identity <> '' GROUP BY f.identity ORDER BY f.identity
+            """;
+        var list = new List<(string, int, int, long?)>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add((r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetInt64(3)));
+        return list;
+    }
+
+    /// <summary>Every stored file with its outcome (for the report).</summary>
+    public List<FileRecord> Files()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT path, identity, sha256, size, mtime, outcome, detail, model FROM files ORDER BY path";
+        return ReadFiles(cmd);
+    }
+
+    private static List<FileRecord> ReadFiles(SqliteCommand cmd)
+    {
+        var list = new List<FileRecord>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            list.Add(new FileRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4),
+                OutcomeNames.Parse(r.GetString(5)), r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7)));
+        return list;
+    }
+
+    /// <summary>All face embeddings made by <paramref name="model"/>.</summary>
+    public List<StoredFace> Faces(string model)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT id, identity, path, embedding FROM faces WHERE model = $model ORDER BY id";
+        cmd.Parameters.AddWithValue("$model", model);
+        var list = new List<StoredFace>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var bytes = (byte[])r[3];
+            list.Add(new StoredFace(r.GetInt64(0), r.GetString(1), r.GetString(2), MemoryMarshal.Cast<byte, float>(bytes).ToArray()));
+        }
+        return list;
+    }
+
+    /// <summary>The faces of one identity: id, source path, box and whether the photo had several faces.</summary>
+    public List<(long Id, string Path, Box Box, string Source, bool Several)> IdentityFaces(string identity)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT id, path, box_x, box_y, box_w, box_h, source, several FROM faces WHERE identity = $id ORDER BY path";
+        cmd.Parameters.AddWithValue("$id", identity);
+        var list = new List<(long, string, Box, string, bool)>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            list.Add((r.GetInt64(0), r.GetString(1), new Box(r.GetFloat(2), r.GetFloat(3), r.GetFloat(4), r.GetFloat(5)), r.GetString(6), r.GetInt64(7) != 0));
+        return list;
+    }
+
+    /// <summary>One stored face with its embedding, or null.</summary>
+    public StoredFace? Face(long id)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT id, identity, path, embedding FROM faces WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? new StoredFace(r.GetInt64(0), r.GetString(1), r.GetString(2), MemoryMarshal.Cast<byte, float>((byte[])r[3]).ToArray()) : null;
+    }
+
+    /// <summary>The aligned thumbnail (JPEG) of a stored face.</summary>
+    public byte[]? Thumbnail(long faceId)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT thumbnail FROM faces WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", faceId);
+        return cmd.ExecuteScalar() as byte[];
+    }
+
+    /// <summary>
+    /// Files recorded as having a face whose face row is missing, counted in one statement (one snapshot): a reader
+    /// that ever sees a non-zero value has seen a half-written gallery.
+    /// </summary>
+    public int FilesMissingTheirFace()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM files f WHERE f.outcome IN ('indexed', 'multiple_faces') AND NOT EXISTS (SELECT 1 FROM faces x WHERE x.path = f.path)";
+        return Convert.ToInt32(cmd.ExecuteScalar());
+    }
+
+    public int FaceCount()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM faces";
+        return Convert.ToInt32(cmd.ExecuteScalar());
+    }
+
+    private SqliteCommand Command(SqliteTransaction tx, string sql)
+    {
+        var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return cmd;
+    }
+
+    private static void Set(SqliteCommand cmd, params ReadOnlySpan<(string Name, object? Value)> values)
+    {
+        foreach (var (name, value) in values)
+        {
+            if (cmd.Parameters.Contains(name)) cmd.Parameters[name].Value = value ?? DBNull.Value;
+            else cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+    }
+
+    /// <summary>The whole gallery is read into an exact in-memory index: at one machine's scale a scan beats any round trip.</summary>
+    public IFaceSearch Search(string model, int dimension) => FaceIndex.Load(this, model, dimension);
+
+    public void Dispose() => _db.Dispose();
+}
