@@ -17,7 +17,7 @@ internal static class AverageCommand
     public static Command Create(Func<ParseResult, FacePipeline> pipelineFactory)
     {
         var source = new Argument<string>("source") { Description = "A folder of photos, or an identity in --db" };
-        var db = new Option<string>("--db") { Description = "Gallery database (for an identity, and to rank the average face)", DefaultValueFactory = _ => "gallery.db" };
+        var db = Commands.StoreOption("Gallery store (for an identity, and to rank the average face)");
         var blend = new Option<string[]?>("--blend")
         {
             Description = "Morph between two average faces (shape and texture): --blend A B, or SOURCE --blend B",
@@ -45,7 +45,7 @@ internal static class AverageCommand
             };
             var first = pair?[0] ?? parse.GetValue(source) ?? throw new CliException("give a folder or an identity (or --blend A B)");
             using var pipeline = pipelineFactory(parse);
-            using var store = File.Exists(dbPath) ? GalleryStore.Open(dbPath) : null;
+            using var store = GalleryStore.IsPostgres(dbPath) || File.Exists(dbPath) ? GalleryStore.Open(dbPath) : null;
             var started = DateTime.UtcNow;
 
             using var a = Mean(pipeline, store, first, side, out var kindA, out var identityA);

@@ -25,7 +25,17 @@ internal static class Commands
     internal static Option<bool> JsonOption => Json;
 
     private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object for scripts", Recursive = true };
-    private static Option<string> DbOption() => new("--db") { Description = "Gallery database (SQLite file)", DefaultValueFactory = _ => "gallery.db" };
+    private static Option<string> DbOption() => StoreOption("Gallery store");
+
+    /// <summary>
+    /// --store (alias --db): a SQLite file, or postgres://user:password@host:port/database for a PostgreSQL + pgvector
+    /// gallery. Default: $LOOKALIKE_STORE, else gallery.db.
+    /// </summary>
+    internal static Option<string> StoreOption(string what) => new("--store", "--db")
+    {
+        Description = $"{what}: a SQLite file or postgres://user:password@host:port/db (default: ${GalleryStore.EnvironmentVariable} or gallery.db)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(GalleryStore.EnvironmentVariable) is { Length: > 0 } s ? s : "gallery.db",
+    };
 
     public static void AddAll(RootCommand root)
     {
@@ -59,7 +69,8 @@ internal static class Commands
             return action();
         }
         catch (Exception e) when (e is ModelFetchException or ImageLoadException or IOException or UnauthorizedAccessException
-                                       or FormatException or CliException or Microsoft.Data.Sqlite.SqliteException)
+                                       or FormatException or CliException or Microsoft.Data.Sqlite.SqliteException
+                                       or Lookalike.Gallery.GalleryStoreException or Npgsql.NpgsqlException)
         {
             var message = e is ImageLoadException ? $"{e.Message}" : e.Message;
             Console.Error.WriteLine($"lookalike: {message}");
@@ -362,7 +373,7 @@ internal static class Commands
 
     private static IGalleryStore OpenExisting(string db)
     {
-        if (!File.Exists(db)) throw new CliException($"gallery database not found: {Path.GetFullPath(db)} (create it with 'lookalike gallery add DIR --db {db}')");
+        if (!GalleryStore.IsPostgres(db) && !File.Exists(db)) throw new CliException($"gallery database not found: {Path.GetFullPath(db)} (create it with 'lookalike gallery add DIR --db {db}')");
         return GalleryStore.Open(db);
     }
 }

@@ -15,7 +15,7 @@ internal static class ExplainCommand
         var a = new Argument<FileInfo>("a") { Description = "Photo (its largest face)" };
         var b = new Argument<FileInfo?>("b") { Description = "Second photo (or use --match)", Arity = ArgumentArity.ZeroOrOne };
         var match = new Option<bool>("--match") { Description = "Explain the top gallery match of the photo's largest face" };
-        var db = new Option<string>("--db") { Description = "Gallery database (with --match)", DefaultValueFactory = _ => "gallery.db" };
+        var db = Commands.StoreOption("Gallery store (with --match)");
         var output = new Option<FileInfo>("--out") { Description = "PNG to write", DefaultValueFactory = _ => new FileInfo("explain.png") };
         var cmd = new Command("explain", "Heat-maps of the regions that raise or lower the similarity of two faces (occlusion)") { a, b, match, db, output };
         cmd.SetAction(parse => Commands.Run(parse, () =>

@@ -16,7 +16,7 @@ internal static class LoadCommand
 {
     public static Command Create()
     {
-        var db = new Option<string>("--db") { Description = "Gallery database", DefaultValueFactory = _ => "gallery.db" };
+        var db = Commands.StoreOption("Gallery store");
         var photo = new Option<FileInfo?>("--photo") { Description = "Photo to send (default: a one-face deepface photo from shared/data)" };
         var requests = new Option<int>("--requests") { Description = "Requests to send (at most 100,000)", DefaultValueFactory = _ => 2000 };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight (at most 256)", DefaultValueFactory = _ => 16 };

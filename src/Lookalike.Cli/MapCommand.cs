@@ -10,7 +10,7 @@ internal static class MapCommand
 {
     public static Command Create()
     {
-        var db = new Option<string>("--db") { Description = "Gallery database", DefaultValueFactory = _ => "gallery.db" };
+        var db = Commands.StoreOption("Gallery store");
         var output = new Option<FileInfo>("--out") { Description = "Self-contained HTML page", DefaultValueFactory = _ => new FileInfo("map.html") };
         var png = new Option<FileInfo?>("--png") { Description = "Also write a PNG" };
         var method = new Option<string>("--method")
@@ -22,7 +22,7 @@ internal static class MapCommand
         cmd.SetAction(parse => Commands.Run(parse, () =>
         {
             var dbPath = parse.GetValue(db)!;
-            if (!File.Exists(dbPath)) throw new CliException($"gallery database not found: {dbPath}");
+            if (!GalleryStore.IsPostgres(dbPath) && !File.Exists(dbPath)) throw new CliException($"gallery database not found: {dbPath}");
             using var store = GalleryStore.Open(dbPath);
             var faces = store.Faces(FaceEmbedder.Id);
             if (faces.Count < 2) throw new CliException("the gallery needs at least two faces");

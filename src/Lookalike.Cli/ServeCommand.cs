@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lookalike.Gallery;
 using Lookalike.Web;
 
 namespace Lookalike.Cli;
@@ -8,7 +9,7 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var db = new Option<string>("--db") { Description = "Gallery database (SQLite file)", DefaultValueFactory = _ => "gallery.db" };
+        var db = Commands.StoreOption("Gallery store");
         var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
         var apiKey = new Option<string?>("--api-key") { Description = "Key for the write endpoints (header X-Api-Key; default $LOOKALIKE_API_KEY). Without one, writes are refused" };
         var protectReads = new Option<bool>("--protect-reads") { Description = "Require the key for reads too" };
@@ -27,7 +28,7 @@ internal static class ServeCommand
                 RateLimitPerMinute = Math.Max(0, parse.GetValue(rate)),
             };
             var app = WebApp.Build(options, ["--urls", parse.GetValue(urls)!]);
-            Console.Error.WriteLine($"serving {Path.GetFullPath(options.Db)} on {parse.GetValue(urls)} (API docs at /scalar; writes {(options.ApiKey is null ? "disabled: no --api-key" : "need X-Api-Key")})");
+            Console.Error.WriteLine($"serving {(GalleryStore.IsPostgres(options.Db) ? "a PostgreSQL gallery" : Path.GetFullPath(options.Db))} on {parse.GetValue(urls)} (API docs at /scalar; writes {(options.ApiKey is null ? "disabled: no --api-key" : "need X-Api-Key")})");
             app.Run();
             return 0;
         }));

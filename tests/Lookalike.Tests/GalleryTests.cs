@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.TestHost;
 using Lookalike.Gallery;
 using Lookalike.Search;
 
@@ -10,6 +12,8 @@ namespace Lookalike.Tests;
 /// </summary>
 public abstract class GalleryStoreContract(PipelineFixture fx, ITestOutputHelper output)
 {
+    protected PipelineFixture Fx => fx;
+
     /// <summary>A new, empty store; <paramref name="name"/> is a file name where the store is a file.</summary>
     protected abstract IGalleryStore OpenStore(TempDir tmp, string name);
 
@@ -186,7 +190,64 @@ public sealed class PostgresCollection : ICollectionFixture<PipelineFixture>, IC
 
 /// <summary>The same contract on PostgreSQL + pgvector (PGlite served over the wire protocol; see <see cref="PgliteServer"/>).</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresGalleryTests(PipelineFixture fx, PgliteServer server, ITestOutputHelper output) : GalleryStoreContract(fx, output)
+public sealed class PostgresGalleryTests(PipelineFixture fixture, PgliteServer server, ITestOutputHelper output) : GalleryStoreContract(fixture, output)
 {
     protected override IGalleryStore OpenStore(TempDir tmp, string name) => GalleryStore.Open(server.Fresh());
+
+    /// <summary>The server as a postgres:// URL, the form a user gives --store.</summary>
+    private string Url()
+    {
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(server.Fresh());
+        return $"postgres://{b.Username}:{b.Password}@{b.Host}:{b.Port}/{b.Database}?sslmode=disable&Maximum%20Pool%20Size=1&Timeout=60";
+    }
+
+    [Fact]
+    public void Cli_indexes_and_matches_through_a_postgres_url()
+    {
+        var url = Url();
+        var images = Path.Combine(Shared.Set("jp-politicians"), "images");
+        var add = Cli.Json("gallery", "add", images, "--store", url, "--workers", "2");
+        Assert.Equal(18, add.GetProperty("files").GetInt32());
+        Assert.StartsWith("postgres://postgres@127.0.0.1:", add.GetProperty("db").GetString());  // no password in output
+        Assert.Equal(0, Cli.Json("gallery", "add", images, "--store", url).GetProperty("embedded").GetInt32());
+
+        var photo = Directory.EnumerateFiles(Path.Combine(images, "小泉進次郎")).Order().First();
+        var match = Cli.Json("match", photo, "--store", url);
+        Assert.Equal("小泉進次郎", match.GetProperty("faces")[0].GetProperty("matches")[0].GetProperty("identity").GetString());
+        Assert.Equal(9, match.GetProperty("gallery").GetProperty("identities").GetInt32());
+    }
+
+    [Fact]
+    public async Task Two_web_instances_share_one_gallery()
+    {
+        var store = server.Fresh();
+        using (var s = GalleryStore.Open(store))
+            new GalleryIndexer(Fx.Pipeline, s).Index(Path.Combine(Shared.Set("jp-sample"), "images"));
+        await using var a = await WebGalleryFixture.StartInMemory(new Web.WebOptions { Db = store, ApiKey = "k" });
+        await using var b = await WebGalleryFixture.StartInMemory(new Web.WebOptions { Db = store });
+        var photo = Directory.EnumerateFiles(Path.Combine(Shared.Set("jp-politicians"), "images", "岸田文雄")).Order().First();
+        static MultipartFormDataContent Form(string path) => new() { { new ByteArrayContent(File.ReadAllBytes(path)), "image", "photo.jpg" } };
+
+        var before = JsonDocument.Parse(await (await b.GetTestClient().PostAsync("/api/match", Form(photo))).Content.ReadAsStringAsync()).RootElement;
+        Assert.NotEqual("岸田文雄", before.GetProperty("faces")[0].GetProperty("matches")[0].GetProperty("identity").GetString());
+        var add = new HttpRequestMessage(HttpMethod.Post, "/api/gallery/岸田文雄/faces") { Content = Form(photo), Headers = { { Web.Api.ApiKeyHeader, "k" } } };
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await a.GetTestClient().SendAsync(add)).StatusCode);
+        // Instance B never saw the write, yet finds the face: the search runs in the shared server.
+        var after = JsonDocument.Parse(await (await b.GetTestClient().PostAsync("/api/match", Form(photo))).Content.ReadAsStringAsync()).RootElement;
+        var top = after.GetProperty("faces")[0].GetProperty("matches")[0];
+        Assert.Equal("岸田文雄", top.GetProperty("identity").GetString());
+        Assert.True(top.GetProperty("best_similarity").GetDouble() > 0.99);
+    }
+
+    [Fact]
+    public void Urls_become_connection_strings_and_an_unreachable_server_is_a_clear_error()
+    {
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(PostgresGalleryStore.ConnectionString("postgresql://me:p%40ss@db.example:5433/%E6%97%A5%E6%9C%AC?sslmode=require&Timeout=3"));
+        Assert.Equal(("db.example", 5433, "me", "p@ss", "日本", Npgsql.SslMode.Require, 3), (b.Host, b.Port, b.Username, b.Password, b.Database, b.SslMode, b.Timeout));
+        Assert.Throws<GalleryStoreException>(() => PostgresGalleryStore.ConnectionString("postgres://h/db?no_such_option=1"));
+        // Port 1 on loopback: nothing listens there.
+        var e = Assert.Throws<GalleryStoreException>(() => GalleryStore.Open("postgres://u:secret@127.0.0.1:1/db?Timeout=3"));
+        Assert.Contains("cannot open the PostgreSQL gallery at postgres://u@127.0.0.1:1/db", e.Message);
+        Assert.DoesNotContain("secret", e.Message);
+    }
 }
