@@ -23,6 +23,8 @@ public sealed record IndexOptions
     /// (its work is abandoned, not aborted: native calls cannot be stopped safely).
     /// </summary>
     public TimeSpan FileTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>How each photo is analysed: by default JPEGs are decoded at reduced scale (<see cref="AnalyzeOptions.Indexing"/>).</summary>
+    public AnalyzeOptions Analysis { get; init; } = AnalyzeOptions.Indexing;
     /// <summary>Optional labels: full path → identity. Files under the root without a label are 'unlabelled'.</summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }
@@ -117,7 +119,7 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
                     }
                     else
                     {
-                        var work = Task.Run(() => Process(item.Path, item.Identity, sha, item.Info));
+                        var work = Task.Run(() => Process(item.Path, item.Identity, sha, item.Info, options));
                         var result = work.Wait(options.FileTimeout)
                             ? work.Result
                             : new FileResult(new FileRecord(item.Path, item.Identity, sha, item.Info.Length, item.Info.LastWriteTimeUtc.Ticks,
@@ -148,14 +150,14 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
     }
 
     /// <summary>Analyses one file and decides its outcome. Never throws for a bad image.</summary>
-    private FileResult Process(string path, string identity, string sha, FileInfo info)
+    private FileResult Process(string path, string identity, string sha, FileInfo info, IndexOptions options)
     {
         FileRecord Record(Outcome o, string? detail) =>
             new(path, identity, sha, info.Length, info.LastWriteTimeUtc.Ticks, o, detail, pipeline.ModelId);
         FaceAnalysis analysis;
         try
         {
-            analysis = pipeline.Analyze(path);
+            analysis = pipeline.Analyze(path, options.Analysis);
         }
         catch (ImageLoadException e)
         {

@@ -27,7 +27,14 @@ public sealed record ImageLimits(long MaxBytes = 40L * 1024 * 1024, long MaxPixe
 /// </summary>
 public static class ImageLoader
 {
-    public static SKBitmap Load(string path, ImageLimits? limits = null)
+    public static SKBitmap Load(string path, ImageLimits? limits = null) => Load(path, limits, 0, out _);
+
+    /// <summary>
+    /// Loads a file, decoding a JPEG at 1/2, 1/4 or 1/8 scale (libjpeg's DCT scaling: the cheap way to a smaller
+    /// picture) as long as its long side stays at least <paramref name="minLongSide"/>; 0 decodes at full size.
+    /// <paramref name="scale"/> is decoded size / original size.
+    /// </summary>
+    public static SKBitmap Load(string path, ImageLimits? limits, int minLongSide, out float scale)
     {
         limits ??= ImageLimits.Default;
         FileInfo info;
@@ -52,10 +59,13 @@ public static class ImageLoader
         {
             throw new ImageLoadException(ImageProblem.Unreadable, e.Message);
         }
-        return Decode(bytes, limits);
+        return Decode(bytes, limits, minLongSide, out scale);
     }
 
-    public static SKBitmap Decode(ReadOnlySpan<byte> bytes, ImageLimits? limits = null)
+    public static SKBitmap Decode(ReadOnlySpan<byte> bytes, ImageLimits? limits = null) => Decode(bytes, limits, 0, out _);
+
+    /// <inheritdoc cref="Load(string, ImageLimits?, int, out float)"/>
+    public static SKBitmap Decode(ReadOnlySpan<byte> bytes, ImageLimits? limits, int minLongSide, out float scale)
     {
         limits ??= ImageLimits.Default;
         if (bytes.Length == 0) throw new ImageLoadException(ImageProblem.Unreadable, "empty file");
@@ -73,6 +83,21 @@ public static class ImageLoader
             throw new ImageLoadException(ImageProblem.TooLarge,
                 $"image is {w}x{h} = {(long)w * h / 1e6:F0} MP, over the {limits.MaxPixels / 1e6:F0} MP limit");
 
+        scale = 1;
+        if (minLongSide > 0 && codec.EncodedFormat == SKEncodedImageFormat.Jpeg)
+        {
+            // The smallest size the codec offers (1/8, 1/4, 1/2) that keeps the long side at least minLongSide.
+            foreach (var s in new[] { 0.125f, 0.25f, 0.5f })
+            {
+                var size = codec.GetScaledDimensions(s);
+                if (Math.Max(size.Width, size.Height) >= minLongSide && size.Width < w)
+                {
+                    scale = size.Width / (float)w;
+                    (w, h) = (size.Width, size.Height);
+                    break;
+                }
+            }
+        }
         var decoded = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
         var status = codec.GetPixels(decoded.Info, decoded.GetPixels());
         if (status != SKCodecResult.Success)

@@ -67,6 +67,40 @@ public sealed class QuantizedIndex
     }
 
     /// <summary>
+    /// The <paramref name="k"/> best rows for each of several queries in one pass over the matrix: each row is read
+    /// from memory once and scored against every query while it is in cache, so a batch costs far less than its
+    /// queries one by one when the scan is memory-bound (bench: "batch of 16").
+    /// </summary>
+    public (int Row, float Score)[][] Search(IReadOnlyList<float[]> queries, int k)
+    {
+        var q = new sbyte[queries.Count][];
+        var qScales = new float[queries.Count];
+        for (var j = 0; j < queries.Count; j++)
+        {
+            if (queries[j].Length != Dimension) throw new ArgumentException($"query {j} has {queries[j].Length} dimensions, expected {Dimension}");
+            q[j] = new sbyte[Dimension];
+            qScales[j] = Quantize(queries[j], q[j]);
+        }
+        var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, Count / 20_000));
+        var chunk = (Count + workers - 1) / workers;
+        var partial = new (int Row, float Score)[workers][][];
+        Parallel.For(0, workers, w =>
+        {
+            var start = w * chunk;
+            var end = Math.Min(Count, start + chunk);
+            var tops = q.Select(_ => new TopK(k)).ToArray();
+            for (var row = start; row < end; row++)
+            {
+                var codes = _codes.AsSpan(row * Dimension, Dimension);
+                for (var j = 0; j < q.Length; j++) tops[j].Offer(row, Dot(codes, q[j]) * _scales[row]);
+            }
+            partial[w] = [.. tops.Select(t => t.Sorted())];
+        });
+        return [.. Enumerable.Range(0, q.Length).Select(j =>
+            partial.SelectMany(p => p[j]).OrderByDescending(p => p.Score).Take(k).Select(p => (p.Row, p.Score * qScales[j])).ToArray())];
+    }
+
+    /// <summary>
     /// Top <paramref name="k"/> by exact cosine: the best <paramref name="candidates"/> rows by int8 score,
     /// re-ranked with their float embeddings from <paramref name="embeddingOf"/> (e.g. the store).
     /// </summary>
