@@ -19,7 +19,12 @@ internal static class AccuracyCommand
     {
         var output = new Option<FileInfo>("--out") { Description = "Markdown file to write", DefaultValueFactory = _ => new FileInfo("docs/accuracy.md") };
         var workers = new Option<int>("--workers") { Description = "Images analysed in parallel", DefaultValueFactory = _ => 2 };
-        var cmd = new Command("accuracy", "Evaluate on every set in shared/data and write the accuracy table (docs/accuracy.md)") { output, workers };
+        var compare = new Option<string>("--compare")
+        {
+            Description = "Comma-separated models to compare on every set (stock, stock+flip, fine-tuned folders or names); empty for none",
+            DefaultValueFactory = _ => "stock,stock+flip",
+        };
+        var cmd = new Command("accuracy", "Evaluate on every set in shared/data and write the accuracy table (docs/accuracy.md)") { output, workers, compare };
         cmd.SetAction(parse => Commands.Run(parse, () =>
         {
             var data = DemoCommand.FindShared("") ?? throw new CliException("shared/data not found");
@@ -83,12 +88,31 @@ internal static class AccuracyCommand
             md.AppendLine($"The percentage shown by `match`, `compare` and the web app is P(same person | cosine) = 1/(1+exp(-({F(Calibration.Default.Slope, "F3")}·cos {F(Calibration.Default.Intercept, "+0.000;-0.000")}))), " +
                           $"fitted on {Calibration.Default.FittedOn} (about half same-person pairs, so it answers: among pairs like these, half of them the same person, " +
                           "how often is a pair with this cosine the same person). ECE on sets not used for fitting is in the table above; refit on your own population with `lookalike calibrate`.").AppendLine();
+            var models = (parse.GetValue(compare) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (models.Length > 0)
+            {
+                md.AppendLine("## Models compared").AppendLine();
+                md.AppendLine("The same sets and rules for each embedder (detector, landmarks and alignment as above). ms per face is the embedder " +
+                              "alone on one aligned face, one thread, median of 50 celebs-24 crops in this run.").AppendLine();
+                md.AppendLine($"| model | ms per face | {string.Join(" | ", sets.Select(x => "AUC " + x.Name.Replace(" (folders)", "")))} | lowest AUC | celebs-24 rank-1 |");
+                md.AppendLine($"|---|---|{string.Concat(sets.Select(_ => "---|"))}---|---|");
+                foreach (var name in models)
+                {
+                    using var other = name == pipeline.Embedding.Name ? null : Commands.Pipeline(parse, name);
+                    var p = other ?? pipeline;
+                    var e = other is null ? embeddings : EvalCommand.Embed(p, all, Math.Max(1, parse.GetValue(workers)));
+                    var aucs = sets.Select(x => VerificationEval.Evaluate(e.Score(pairsBySet[x.Name]), resamples: 0).Auc).ToList();
+                    var rank1 = Identification.Evaluate([.. split.Where(x => x.Split == "gallery").Select(x => x.Image)], [.. split.Where(x => x.Split == "query").Select(x => x.Image)], e).Rank1;
+                    md.AppendLine($"| `{p.ModelId}` ({name}) | {F(EmbedMs(p, split.Select(x => x.Image.Path).Take(50)), "F2")} | {string.Join(" | ", aucs.Select(a => F(a)))} | {F(aucs.Min())} | {F(rank1)} |");
+                }
+                md.AppendLine();
+            }
             md.AppendLine("## Where the project is short").AppendLine();
             if (shortfalls.Count == 0) md.AppendLine("Every set here meets ROC-AUC ≥ 0.99 and celebs-24 rank-1 ≥ 0.97.");
             foreach (var s in shortfalls) md.AppendLine($"- {s}");
-            md.AppendLine("- Only one model combination runs here (the faceplugin detector, landmarks and embedder). BlazeFace, the face-api/human TFJS " +
-                          "embedders and the model-comparison table are not built yet; shared/notes/models.md has the measured detector variants " +
-                          "(letterbox vs stretch, NMS, alignment, flip-TTA, landmark crop), which this pipeline follows.");
+            md.AppendLine("- One detector runs here (the faceplugin one, with the retries of shared/notes/models.md). BlazeFace and the face-api/human TFJS " +
+                          "embedders are not brought in yet; the comparison above covers the stock embedder, flip-TTA and any fine-tuned model given to " +
+                          "--compare. shared/notes/models.md has the measured detector input and alignment variants, which this pipeline follows.");
             md.AppendLine("- Groups are formed by data set; no set here is labelled by age or gender, and the Japanese sets are small (30 and 18 images).");
             var file = parse.GetValue(output)!;
             file.Directory?.Create();
@@ -97,5 +121,21 @@ internal static class AccuracyCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>Median milliseconds of one embedding of an aligned face (the images are aligned 112x112 crops).</summary>
+    private static double EmbedMs(FacePipeline pipeline, IEnumerable<string> alignedCrops)
+    {
+        var times = new List<double>();
+        foreach (var path in alignedCrops)
+        {
+            using var image = Imaging.ImageLoader.Load(path);
+            if (image.Width != FaceAligner.Size || image.Height != FaceAligner.Size) continue;
+            pipeline.Embedder.Embed(image);
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            pipeline.Embedder.Embed(image);
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        return times.Count == 0 ? double.NaN : times.Order().ElementAt(times.Count / 2);
     }
 }

@@ -21,10 +21,12 @@ internal static class BenchCommand
         var folder = new Option<DirectoryInfo?>("--index-dir") { Description = "Folder per person to time indexing on (default: shared/data/celebs-24/images)" };
         var iterations = new Option<int>("--iterations") { Description = "Timed runs per stage", DefaultValueFactory = _ => 30 };
         var indexFiles = new Option<int>("--index-files") { Description = "Photos indexed for the throughput figure", DefaultValueFactory = _ => 160 };
-        var cmd = new Command("bench", "Time each pipeline stage, search over 10k and 100k faces, and indexing throughput") { photo, folder, iterations, indexFiles };
+        var memoryFiles = new Option<int>("--memory-files") { Description = "Only check memory: index this many photos (shared/data, cycled) and print memory every tenth" };
+        var cmd = new Command("bench", "Time each pipeline stage, search over 10k and 100k faces, and indexing throughput") { photo, folder, iterations, indexFiles, memoryFiles };
         cmd.SetAction(parse => Commands.Run(parse, () =>
         {
             using var pipeline = pipelineFactory(parse);
+            if (parse.GetValue(memoryFiles) is > 0 and var files) return MemoryOverIndexing(pipeline, files, parse.GetValue(Commands.JsonOption));
             var n = Math.Max(3, parse.GetValue(iterations));
             var jpeg = parse.GetValue(photo) is { } p ? File.ReadAllBytes(p.FullName) : Sample1280x720();
             var rows = new List<(string Stage, Stats Value, string Reference)>();
@@ -151,6 +153,59 @@ internal static class BenchCommand
     }
 
     private static string RuntimeInfo() => $".NET {Environment.Version}, ONNX Runtime intra-op 1";
+
+    /// <summary>
+    /// Indexes <paramref name="count"/> photos (links cycling over shared/data's lfw-gray, celebs-24 and deepface-pairs
+    /// photos under distinct names, so each is a new file) into a fresh store, sampling the working set and the
+    /// managed heap at every tenth. Flat means the last sample is within 10 % of the one at 20 %.
+    /// </summary>
+    private static int MemoryOverIndexing(FacePipeline pipeline, int count, bool json)
+    {
+        var sources = new[] { "lfw-gray/images", "celebs-24/images", "deepface-pairs/images" }
+            .Select(DemoCommand.FindShared).OfType<string>()
+            .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories)).Order(StringComparer.Ordinal).ToList();
+        if (sources.Count == 0) throw new CliException("shared/data not found: the memory check indexes its photos");
+        var tmp = Directory.CreateTempSubdirectory("lookalike-memory-");
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var target = Path.Combine(tmp.FullName, "photos", $"person{i % 500:D3}", $"{i:D6}{Path.GetExtension(sources[i % sources.Count])}");
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.CreateSymbolicLink(target, sources[i % sources.Count]);
+            }
+            using var store = GalleryStore.Open(Path.Combine(tmp.FullName, "memory.db"));
+            var samples = new List<(int Files, double WorkingSetMb, double ManagedMb, double Seconds)>();
+            var step = Math.Max(1, count / 10);
+            var next = step;
+            var sw = Stopwatch.StartNew();
+            var progress = new LockedProgress<IndexProgress>(p =>
+            {
+                if (p.Done < next) return;
+                next += step;
+                using var self = Process.GetCurrentProcess();
+                samples.Add((p.Done, self.WorkingSet64 / 1048576.0, GC.GetTotalMemory(false) / 1048576.0, sw.Elapsed.TotalSeconds));
+                Console.Error.WriteLine($"{p.Done,7} files  working set {samples[^1].WorkingSetMb,7:F0} MB  managed {samples[^1].ManagedMb,6:F0} MB  {p.Done / sw.Elapsed.TotalSeconds,5:F1} photos/s");
+            });
+            var report = new GalleryIndexer(pipeline, store).Index(Path.Combine(tmp.FullName, "photos"), progress: progress);
+            var reference = samples[Math.Min(1, samples.Count - 1)];
+            var growth = samples[^1].WorkingSetMb / reference.WorkingSetMb - 1;
+            var verdict = $"working set {reference.WorkingSetMb:F0} MB at {reference.Files} files -> {samples[^1].WorkingSetMb:F0} MB at {samples[^1].Files} ({growth:+0.0%;-0.0%}): {(growth <= 0.10 ? "flat" : "GROWING")}";
+            Console.Error.WriteLine(verdict);
+            if (json)
+                Output.WriteJson(new
+                {
+                    files = report.Files, embedded = report.Embedded, seconds = Math.Round(report.Elapsed.TotalSeconds, 1),
+                    samples = samples.Select(x => new { files = x.Files, working_set_mb = Math.Round(x.WorkingSetMb, 1), managed_mb = Math.Round(x.ManagedMb, 1) }),
+                    growth = Math.Round(growth, 4), flat = growth <= 0.10,
+                });
+            return growth <= 0.10 ? 0 : 1;
+        }
+        finally
+        {
+            tmp.Delete(recursive: true);
+        }
+    }
 
     /// <summary>Photos per second indexing <paramref name="count"/> files of <paramref name="dir"/> into a fresh temporary store.</summary>
     private static double IndexRate(FacePipeline pipeline, string dir, int count, int workers, AnalyzeOptions analysis)
@@ -319,5 +374,16 @@ internal static class BenchCommand
     internal readonly record struct Stats(double Median, double P90)
     {
         public override string ToString() => $"{Median,7:F2} ms ({P90:F2})";
+    }
+}
+
+/// <summary>Calls an action for each report, one at a time (reports come from several worker threads).</summary>
+internal sealed class LockedProgress<T>(Action<T> report) : IProgress<T>
+{
+    private readonly Lock _lock = new();
+
+    public void Report(T value)
+    {
+        lock (_lock) report(value);
     }
 }

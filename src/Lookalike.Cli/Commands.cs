@@ -24,6 +24,13 @@ internal static class Commands
     };
     internal static Option<bool> JsonOption => Json;
 
+    /// <summary>--model: which embedder every command runs; galleries keep embeddings per model, never mixed.</summary>
+    internal static readonly Option<string?> ModelOption = new("--model")
+    {
+        Description = "Embedder: stock (default), stock+flip (flip-TTA), or a fine-tuned model (a folder from 'lookalike train', or its name under <models>/custom)",
+        Recursive = true,
+    };
+
     private static readonly Option<bool> Json = new("--json") { Description = "Print one JSON object for scripts", Recursive = true };
     private static Option<string> DbOption() => StoreOption("Gallery store");
 
@@ -42,6 +49,7 @@ internal static class Commands
         root.Options.Add(ModelsDir);
         root.Options.Add(Threads);
         root.Options.Add(Json);
+        root.Options.Add(ModelOption);
         root.Subcommands.Add(ModelsCommand());
         root.Subcommands.Add(GalleryCommand());
         root.Subcommands.Add(MatchCommand());
@@ -84,7 +92,10 @@ internal static class Commands
     internal static string? ModelsDirectory(ParseResult parse) => parse.GetValue(ModelsDir);
 
     /// <summary>Builds the pipeline, fetching the models first (and saying so) if the cache is empty.</summary>
-    internal static FacePipeline Pipeline(ParseResult parse)
+    internal static FacePipeline Pipeline(ParseResult parse) => Pipeline(parse, parse.GetValue(ModelOption));
+
+    /// <summary>A pipeline running the embedder <paramref name="model"/> (see <see cref="EmbedderChoice.Resolve"/>).</summary>
+    internal static FacePipeline Pipeline(ParseResult parse, string? model)
     {
         var store = Models(parse);
         if (!store.IsPresent(ModelStore.Faceplugin))
@@ -92,7 +103,11 @@ internal static class Commands
             Output.Err.MarkupLine($"[yellow]models not found in {Markup.Escape(store.Directory)}: fetching them once[/]");
             store.Fetch(ModelStore.Faceplugin, m => Output.Err.WriteLine("  " + m));
         }
-        return new FacePipeline(store, new PipelineOptions { Threads = Math.Max(1, parse.GetValue(Threads)) });
+        return new FacePipeline(store, new PipelineOptions
+        {
+            Threads = Math.Max(1, parse.GetValue(Threads)),
+            Embedder = EmbedderChoice.Resolve(store, model),
+        });
     }
 
     private static Command ModelsCommand()
@@ -278,7 +293,7 @@ internal static class Commands
         {
             using var pipeline = Pipeline(parse);
             using var matcher = new Matcher(pipeline, OpenExisting(parse.GetValue(db)!));
-            if (matcher.Index.Count == 0) throw new CliException($"the gallery {matcher.Store.Location} has no faces: run 'lookalike gallery add DIR' first");
+            RequireFaces(matcher.Store, matcher.Index, pipeline);
             var path = parse.GetValue(photo)!.FullName;
             var analysis = pipeline.Analyze(path);
             var results = matcher.Match(analysis, Math.Max(1, parse.GetValue(top)));
@@ -369,6 +384,17 @@ internal static class Commands
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>Refuses an empty search with the reason: an empty gallery, or one built with another model.</summary>
+    internal static void RequireFaces(IGalleryStore store, Search.IFaceSearch index, FacePipeline pipeline)
+    {
+        if (index.Count > 0) return;
+        var models = store.Files().Where(f => f.Outcome.HasFace()).Select(f => f.Model).Distinct().ToList();
+        throw new CliException(models.Count == 0
+            ? $"the gallery {store.Location} has no faces: run 'lookalike gallery add DIR' first"
+            : $"the gallery {store.Location} was built with {string.Join(", ", models)}, not {pipeline.ModelId}: embeddings of different models " +
+              $"cannot be compared. Run 'lookalike gallery add DIR --model {pipeline.Embedding.Name}' to re-embed it, or match without --model");
     }
 
     private static IGalleryStore OpenExisting(string db)

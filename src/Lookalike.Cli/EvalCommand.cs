@@ -26,9 +26,10 @@ internal static class EvalCommand
         var seed = new Option<int>("--seed") { Description = "Seed for pair sampling and the bootstrap", DefaultValueFactory = _ => Bootstrap.DefaultSeed };
         var resamples = new Option<int>("--resamples") { Description = "Bootstrap resamples for the 95% intervals", DefaultValueFactory = _ => Bootstrap.DefaultResamples };
         var workers = new Option<int>("--workers") { Description = "Images analysed in parallel", DefaultValueFactory = _ => 2 };
+        var compare = new Option<string?>("--compare") { Description = "Verification: comma-separated models (e.g. stock,stock+flip,my-model) measured side by side" };
         var cmd = new Command("eval", "Measure verification (ROC-AUC, EER, TAR@FAR, accuracy) or identification (rank-1/5, CMC) on labelled photos")
         {
-            pairs, root, identities, gallery, queries, groups, report, calibration, seed, resamples, workers,
+            pairs, root, identities, gallery, queries, groups, report, calibration, seed, resamples, workers, compare,
         };
         cmd.SetAction(parse => Commands.Run(parse, () =>
         {
@@ -91,6 +92,11 @@ internal static class EvalCommand
             }
             else throw new CliException("give --pairs CSV, --identities DIR, or --gallery DIR --queries DIR");
             if (list.Count == 0) throw new CliException($"no pairs in {source}");
+            if (parse.GetValue(compare) is { Length: > 0 } names)
+            {
+                Compare(parse, list, names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), n, r, s, json);
+                return 0;
+            }
             {
                 using var pipeline = pipelineFactory(parse);
                 var embeddings = Embed(pipeline, list.SelectMany(p => new[] { p.A, p.B }), n);
@@ -134,6 +140,43 @@ internal static class EvalCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>The same pairs through several models, one row each (what training or flip-TTA buys, and what it costs).</summary>
+    private static void Compare(ParseResult parse, List<ImagePair> list, string[] models, int workers, int resamples, int seed, bool json)
+    {
+        var rows = new List<(string Model, string Id, VerificationResult Result, int NoFace, double Seconds)>();
+        foreach (var name in models)
+        {
+            using var pipeline = Commands.Pipeline(parse, name);
+            var started = DateTime.UtcNow;
+            var embeddings = Embed(pipeline, list.SelectMany(p => new[] { p.A, p.B }), workers);
+            var seconds = (DateTime.UtcNow - started).TotalSeconds;
+            rows.Add((name, pipeline.ModelId, VerificationEval.Evaluate(embeddings.Score(list), resamples, seed), embeddings.Failures.Count, seconds));
+        }
+        if (json)
+        {
+            Output.WriteJson(new
+            {
+                pairs = list.Count,
+                models = rows.Select(x => new
+                {
+                    model = x.Model, id = x.Id, auc = R(x.Result.Auc), auc_ci = Ci(x.Result.AucCi), eer = R(x.Result.Eer),
+                    accuracy = R(x.Result.Accuracy), threshold = R(x.Result.Threshold), no_face = x.NoFace,
+                    tar_at_far = x.Result.TarAtFar.ToDictionary(kv => kv.Key.ToString("0.###", CultureInfo.InvariantCulture), kv => kv.Value is { } v ? R(v) : (double?)null),
+                    seconds = Math.Round(x.Seconds, 1),
+                }),
+            });
+            return;
+        }
+        var table = new Table().AddColumn("model").AddColumn(new TableColumn("ROC-AUC [[95% CI]]").RightAligned()).AddColumn(new TableColumn("EER").RightAligned())
+            .AddColumn(new TableColumn("TAR@FAR 1e-2").RightAligned()).AddColumn(new TableColumn("best accuracy").RightAligned()).AddColumn(new TableColumn("no face").RightAligned())
+            .AddColumn(new TableColumn("s").RightAligned());
+        foreach (var x in rows)
+            table.AddRow(Markup.Escape($"{x.Model} ({x.Id})"), Markup.Escape(F($"{x.Result.Auc:F4} [{x.Result.AucCi.Low:F4}, {x.Result.AucCi.High:F4}]")), F($"{x.Result.Eer:F4}"),
+                x.Result.TarAtFar[0.01] is { } t ? F($"{t:F4}") : "n/a", F($"{x.Result.Accuracy:F4}"), x.NoFace.ToString(CultureInfo.InvariantCulture), F($"{x.Seconds:F0}"));
+        Console.WriteLine($"{list.Count} pairs");
+        AnsiConsole.Write(table);
     }
 
     internal sealed record GroupRanks(string Group, int Queries, double Rank1, double Rank5);

@@ -22,6 +22,7 @@ internal static class ServeCommand
             {
                 Db = parse.GetValue(db)!,
                 ModelsDir = Commands.ModelsDirectory(parse),
+                Model = parse.GetValue(Commands.ModelOption),
                 ApiKey = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("LOOKALIKE_API_KEY"),
                 ProtectReads = parse.GetValue(protectReads),
                 MaxUploadBytes = Math.Max(1, parse.GetValue(maxUpload)) * 1024L * 1024,

@@ -25,7 +25,7 @@ public sealed class GalleryService : IDisposable
         Options = options;
         var models = new ModelStore(options.ModelsDir);
         models.Ensure(ModelStore.Faceplugin);
-        Pipeline = new FacePipeline(models);
+        Pipeline = new FacePipeline(models, new PipelineOptions { Embedder = EmbedderChoice.Resolve(models, options.Model) });
         _store = GalleryStore.Open(options.Db);
         _index = _store.Search(Pipeline.ModelId, Pipeline.Dimension);
         _analysisSlots = new SemaphoreSlim(Math.Max(1, options.Workers));

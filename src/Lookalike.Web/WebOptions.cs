@@ -6,6 +6,8 @@ public sealed record WebOptions
     /// <summary>The gallery database (created empty if missing).</summary>
     public string Db { get; init; } = "gallery.db";
     public string? ModelsDir { get; init; }
+    /// <summary>The embedder: stock (default), stock+flip, or a fine-tuned model's folder or name (see EmbedderChoice).</summary>
+    public string? Model { get; init; }
     /// <summary>Key for the write endpoints (X-Api-Key header). Without one, writes are refused.</summary>
     public string? ApiKey { get; init; }
     /// <summary>When true, reads need the key too.</summary>

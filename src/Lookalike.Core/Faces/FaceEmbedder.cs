@@ -18,12 +18,23 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
 {
     private readonly OnnxModel _model;
 
-    public FaceEmbedder(string modelPath, int threads = 1) => _model = new OnnxModel(modelPath, threads);
+    private readonly bool _flip;
 
-    /// <summary>The id stored beside every embedding this model makes.</summary>
+    public FaceEmbedder(string modelPath, int threads = 1) : this(modelPath, Id, flip: false, threads) { }
+
+    /// <param name="modelId">Id stored with the embeddings (a fine-tuned copy has its own).</param>
+    /// <param name="flip">Flip-TTA: the sum of the face's and its mirror image's embeddings (twice the cost).</param>
+    public FaceEmbedder(string modelPath, string modelId, bool flip, int threads = 1)
+    {
+        _model = new OnnxModel(modelPath, threads);
+        ModelId = modelId;
+        _flip = flip;
+    }
+
+    /// <summary>The id of the stock model, stored beside every embedding it makes.</summary>
     public const string Id = "faceplugin-fr_feature-0.0.1";
 
-    public string ModelId => Id;
+    public string ModelId { get; }
     public int Dimension => 512;
 
     public float[] Embed(SKBitmap aligned)
@@ -32,7 +43,17 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
             throw new ArgumentException($"embedder needs a {FaceAligner.Size}x{FaceAligner.Size} face, got {aligned.Width}x{aligned.Height}");
         var input = new float[_model.InputLength];
         Tensors.RgbaToChw(aligned, input, mean: 127f, scale: 1 / 128f);
-        return _model.Run(input)[0];
+        var embedding = _model.Run(input)[0];
+        if (!_flip) return embedding;
+        MirrorRows(input, FaceAligner.Size);
+        System.Numerics.Tensors.TensorPrimitives.Add(embedding, _model.Run(input)[0], embedding);
+        return embedding;
+    }
+
+    /// <summary>Mirrors each row of each plane of a CHW tensor in place (a horizontal flip).</summary>
+    private static void MirrorRows(float[] chw, int size)
+    {
+        for (var row = 0; row < chw.Length / size; row++) chw.AsSpan(row * size, size).Reverse();
     }
 
     public void Dispose() => _model.Dispose();

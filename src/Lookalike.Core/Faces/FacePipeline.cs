@@ -58,6 +58,8 @@ public sealed record PipelineOptions
     /// <summary>Faces whose square is smaller than this many pixels are dropped (counted as too small).</summary>
     public int MinFaceSize { get; init; } = 20;
     public ImageLimits Limits { get; init; } = ImageLimits.Default;
+    /// <summary>The embedder to run (<see cref="EmbedderChoice.Resolve"/>); null: the stock one.</summary>
+    public EmbedderChoice? Embedder { get; init; }
 }
 
 /// <summary>
@@ -93,10 +95,14 @@ public sealed class FacePipeline : IDisposable
             throw new ModelFetchException($"models are not in {store.Directory}: run 'lookalike models fetch' first.");
         _detector = new UltraFaceDetector(store.PathOf(package.Files[0]), Options.Threads);
         _landmarks = new LandmarkModel(store.PathOf(package.Files[1]), Options.Threads);
-        _embedder = new FaceEmbedder(store.PathOf(package.Files[2]), Options.Threads);
+        Embedding = Options.Embedder ?? EmbedderChoice.Resolve(store, null);
+        if (!File.Exists(Embedding.Path)) throw new ModelFetchException($"embedder not found: {Embedding.Path}");
+        _embedder = new FaceEmbedder(Embedding.Path, Embedding.Id, Embedding.Flip, Options.Threads);
     }
 
     public PipelineOptions Options { get; }
+    /// <summary>The embedder this pipeline runs (stock unless <see cref="PipelineOptions.Embedder"/> says otherwise).</summary>
+    public EmbedderChoice Embedding { get; }
     public string ModelId => _embedder.ModelId;
     public int Dimension => _embedder.Dimension;
     public IFaceDetector Detector => _detector;
