@@ -27,7 +27,7 @@ internal static class Commands
     /// <summary>--model: which embedder every command runs; galleries keep embeddings per model, never mixed.</summary>
     internal static readonly Option<string?> ModelOption = new("--model")
     {
-        Description = "Embedder: stock (default), stock+flip (flip-TTA), or a fine-tuned model (a folder from 'lookalike train', or its name under <models>/custom)",
+        Description = "Embedder: stock (default), stock+flip (flip-TTA), a converted TFJS model installed by 'models fetch --model NAME' (mobilefacenet), or a fine-tuned model (a folder from 'lookalike train', or its name under <models>/custom)",
         Recursive = true,
     };
 
@@ -112,22 +112,33 @@ internal static class Commands
 
     private static Command ModelsCommand()
     {
-        var fetch = new Command("fetch", "Download and verify the pretrained models into the cache (once)");
+        var fetch = new Command("fetch", "Download and verify the pretrained models into the cache (once); --model NAME or --all also installs converted TFJS embedders");
         var force = new Option<bool>("--force") { Description = "Download again even if present" };
+        var all = new Option<bool>("--all") { Description = $"Also fetch and convert every TFJS embedder ({string.Join(", ", TfjsEmbedder.All.Select(m => m.Name))})" };
         fetch.Options.Add(force);
+        fetch.Options.Add(all);
         fetch.SetAction(parse => Run(parse, () =>
         {
             var store = Models(parse);
+            // --model NAME[,NAME]: TFJS embedders to fetch and convert into <models>/custom/NAME (stock names are skipped).
+            var wanted = parse.GetValue(all) ? [.. TfjsEmbedder.All] : (parse.GetValue(ModelOption) ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(n => n.EndsWith("+flip", StringComparison.OrdinalIgnoreCase) ? n[..^5] : n)
+                .Where(n => n is not (EmbedderChoice.Stock or "faceplugin"))
+                .Select(n => TfjsEmbedder.Find(n) ?? throw new CliException($"no fetchable model '{n}': known are stock, {string.Join(", ", TfjsEmbedder.All.Select(m => m.Name))}"))
+                .ToList();
             var package = ModelStore.Faceplugin;
             if (parse.GetValue(force) || !store.IsPresent(package)) store.Fetch(package, m => Output.Err.WriteLine(m));
             var files = package.Files.Select(f => new { name = f.Name, path = store.PathOf(f), sha256 = ModelStore.Sha256Of(store.PathOf(f)), bytes = f.Bytes }).ToList();
             if (files.Any(f => f.sha256 != package.Files.First(p => p.Name == f.name).Sha256))
                 throw new CliException($"a model file in {store.Directory} does not match its pinned SHA-256: run 'lookalike models fetch --force'");
-            if (parse.GetValue(Json)) Output.WriteJson(new { directory = store.Directory, package = package.Spec, files });
+            var converted = wanted.Select(m => new { name = m.Name, id = m.Id, path = m.Install(store, x => Output.Err.WriteLine(x), parse.GetValue(force)), package = m.Package.Spec }).ToList();
+            if (parse.GetValue(Json)) Output.WriteJson(new { directory = store.Directory, package = package.Spec, files, converted });
             else
             {
                 Console.WriteLine($"models ready in {store.Directory} ({package.Spec}):");
                 foreach (var f in files) Console.WriteLine($"  {f.name}  {f.bytes:N0} bytes  sha256 {f.sha256} ok");
+                foreach (var c in converted) Console.WriteLine($"  {c.name}: {c.id} from {c.package}, converted to ONNX in {c.path}");
             }
             return 0;
         }));

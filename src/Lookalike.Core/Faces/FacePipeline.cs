@@ -97,8 +97,17 @@ public sealed class FacePipeline : IDisposable
         _landmarks = new LandmarkModel(store.PathOf(package.Files[1]), Options.Threads);
         Embedding = Options.Embedder ?? EmbedderChoice.Resolve(store, null);
         if (!File.Exists(Embedding.Path)) throw new ModelFetchException($"embedder not found: {Embedding.Path}");
-        _embedder = new FaceEmbedder(Embedding.Path, Embedding.Id, Embedding.Flip, Options.Threads);
+        _embedder = new FaceEmbedder(Embedding.Path, Embedding.Id, Embedding.Flip, Options.Threads, Embedding.Input);
+        _normIsEvidence = Embedding.Input is null;
     }
+
+    // The raw-norm face check (docs/models.md) was measured on the stock embedder (and holds for its fine-tuned copies);
+    // other models (e.g. converted TFJS ones, some L2-normalised in the graph) are checked by the crop score alone.
+    private readonly bool _normIsEvidence;
+
+    private bool PassesLenient(Face f) => f.CropScore >= CheckScore || (_normIsEvidence && f.Norm >= CheckNorm);
+
+    private bool PassesStrict(Face f) => f.CropScore >= CheckScore && (!_normIsEvidence || f.Norm >= CheckNorm);
 
     public PipelineOptions Options { get; }
     /// <summary>The embedder this pipeline runs (stock unless <see cref="PipelineOptions.Embedder"/> says otherwise).</summary>
@@ -147,7 +156,7 @@ public sealed class FacePipeline : IDisposable
                 continue;
             }
             var face = Build(image, square, det.Score, FaceSource.Primary, options.CropScores ? CropCheck.Always : CropCheck.WhenItDecides);
-            if (face.CropScore >= CheckScore || face.Norm >= CheckNorm) faces.Add(face);
+            if (PassesLenient(face)) faces.Add(face);
         }
         if (faces.Count == 0)
         {
@@ -172,7 +181,7 @@ public sealed class FacePipeline : IDisposable
     public Face? Describe(SKBitmap image, Detection detection)
     {
         var face = Build(image, detection.Box.ToSquare(), detection.Score, FaceSource.Primary);
-        return face.CropScore >= CheckScore || face.Norm >= CheckNorm ? face : null;
+        return PassesLenient(face) ? face : null;
     }
 
     /// <summary>Detects on a padded canvas and returns the largest face that passes the strict check.</summary>
@@ -182,7 +191,7 @@ public sealed class FacePipeline : IDisposable
         foreach (var det in candidates)
         {
             var face = Build(image, det.Box.ToSquare(), det.Score, source);
-            if (face.CropScore >= CheckScore && face.Norm >= CheckNorm) return face;
+            if (PassesStrict(face)) return face;
         }
         return null;
     }
@@ -192,13 +201,16 @@ public sealed class FacePipeline : IDisposable
     private Face Build(SKBitmap image, Box square, float score, FaceSource source, CropCheck crop = CropCheck.Always)
     {
         var landmarks = _landmarks.Locate(image, square);
-        using var aligned = FaceAligner.Align(image, LandmarkModel.FivePoints(landmarks));
-        var raw = _embedder.Embed(aligned);
+        var five = LandmarkModel.FivePoints(landmarks);
+        using var aligned = FaceAligner.Align(image, five);
+        // A model with its own crop (size or template) gets its own warp; the 112x112 one still serves the checks and the thumbnail.
+        using var own = _embedder.Input is { UsesStockCrop: false } input ? FaceAligner.Align(image, five, input.Template, input.Size) : null;
+        var raw = _embedder.Embed(own ?? aligned);
         var norm = TensorPrimitives.Norm(raw);
         TensorPrimitives.Divide(raw, Math.Max(norm, 1e-12f), raw);
         // The lenient check accepts on the norm alone; the detector run on the crop (a third of a face's cost) is
         // then only needed to report its score.
-        var cropScore = crop == CropCheck.WhenItDecides && norm >= CheckNorm ? NotChecked : CropScoreOf(aligned);
+        var cropScore = crop == CropCheck.WhenItDecides && _normIsEvidence && norm >= CheckNorm ? NotChecked : CropScoreOf(aligned);
         var box = square.ClipTo(image.Width, image.Height);
         return new Face(box, score, landmarks, raw, norm, cropScore, source, ImageLoader.EncodeJpeg(aligned, 90));
     }

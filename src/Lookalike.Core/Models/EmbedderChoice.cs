@@ -12,7 +12,8 @@ namespace Lookalike.Models;
 /// <param name="Path">The ONNX file.</param>
 /// <param name="BaseId">The model's own id (<see cref="Faces.FaceEmbedder.Id"/> for the stock one).</param>
 /// <param name="Flip">Add the embedding of the mirrored face (flip-TTA).</param>
-public sealed record EmbedderChoice(string Name, string Path, string BaseId, bool Flip)
+/// <param name="Input">The model's own input description (model.json "input", e.g. a converted TFJS model); null: the stock one's.</param>
+public sealed record EmbedderChoice(string Name, string Path, string BaseId, bool Flip, Faces.EmbedderInput? Input = null)
 {
     public const string Stock = "stock";
 
@@ -42,9 +43,10 @@ public sealed record EmbedderChoice(string Name, string Path, string BaseId, boo
             var file = json.RootElement.TryGetProperty("embedder", out var e) ? e.GetString() : "embedder.onnx";
             var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, file ?? "embedder.onnx"));
             if (string.IsNullOrEmpty(id) || !File.Exists(path)) throw new ModelFetchException($"{manifest}: needs an 'id' and an existing 'embedder' file");
-            return new EmbedderChoice(name, path, id, flip);
+            var input = json.RootElement.TryGetProperty("input", out var i) ? Faces.EmbedderInput.FromJson(i) : null;
+            return new EmbedderChoice(name, path, id, flip, input);
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {
             throw new ModelFetchException($"{manifest} is not a model description: {ex.Message}", ex);
         }

@@ -102,6 +102,7 @@ public sealed class ModelStore
             while (tar.GetNextEntry() is { } entry)
             {
                 if (!wanted.TryGetValue(entry.Name, out var file) || entry.DataStream is null) continue;
+                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(PathOf(file))!);
                 var tmp = PathOf(file) + ".tmp";
                 using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
                 {

