@@ -110,9 +110,10 @@ internal static class AccuracyCommand
             md.AppendLine("## Where the project is short").AppendLine();
             if (shortfalls.Count == 0) md.AppendLine("Every set here meets ROC-AUC ≥ 0.99 and celebs-24 rank-1 ≥ 0.97.");
             foreach (var s in shortfalls) md.AppendLine($"- {s}");
-            md.AppendLine("- One detector runs here (the faceplugin one, with the retries of shared/notes/models.md). BlazeFace and the face-api/human TFJS " +
-                          "embedders are not brought in yet; the comparison above covers the stock embedder, flip-TTA and any fine-tuned model given to " +
-                          "--compare. shared/notes/models.md has the measured detector input and alignment variants, which this pipeline follows.");
+            md.AppendLine("- One detector runs here (the faceplugin one, with the retries of shared/notes/models.md). BlazeFace and face-api's dlib ResNet " +
+                          "are not brought in yet; the human-models TFJS embedders (mobilefacenet, faceres) run converted to ONNX when installed with " +
+                          "'models fetch --model NAME' and given to --compare, like flip-TTA and fine-tuned models. shared/notes/models.md has the measured " +
+                          "detector input and alignment variants, which this pipeline follows.");
             md.AppendLine("- Groups are formed by data set; no set here is labelled by age or gender, and the Japanese sets are small (30 and 18 images).");
             var file = parse.GetValue(output)!;
             file.Directory?.Create();

