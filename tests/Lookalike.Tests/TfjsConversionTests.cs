@@ -103,6 +103,93 @@ public class TfjsConversionTests(PipelineFixture fx, ITestOutputHelper log)
         Assert.True(same > different + 0.1, $"same-person cosine {same:F3} should clearly beat a different person's {different:F3}");
     }
 
+    /// <summary>
+    /// The supported ops neither face model uses (Pad, fused Prelu and Relu6, MaxPool, AvgPool, Neg, ConcatV2, plain
+    /// Conv2D + BiasAdd, Tanh, Relu6, Reshape of an image tensor, MatMul, Sqrt, RealDiv) in one small random graph:
+    /// the ONNX conversion must give TFJS's numbers, which also checks the NHWC → NCHW bookkeeping (Reshape flattens
+    /// in TF's order).
+    /// </summary>
+    [Fact]
+    public void A_small_graph_of_the_other_supported_ops_agrees_with_tfjs()
+    {
+        using var tmp = new TempDir();
+        var random = new Random(7);
+        var nodes = new JsonArray();
+        var weights = new JsonArray();
+        using var bin = new MemoryStream();
+        static JsonObject Ints(params long[] v) => new() { ["list"] = new JsonObject { ["i"] = new JsonArray([.. v.Select(x => (JsonNode)x.ToString(System.Globalization.CultureInfo.InvariantCulture))]) } };
+        static JsonObject Str(string v) => new() { ["s"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(v)) };
+        static JsonObject Strs(params string[] v) => new() { ["list"] = new JsonObject { ["s"] = new JsonArray([.. v.Select(x => (JsonNode)Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(x)))]) } };
+        void Node(string name, string op, string[] inputs, JsonObject? attr = null) =>
+            nodes.Add(new JsonObject { ["name"] = name, ["op"] = op, ["input"] = new JsonArray([.. inputs.Select(i => (JsonNode)i)]), ["attr"] = attr ?? new JsonObject() });
+        void Const(string name, int[] shape, float[]? values = null, int[]? ints = null)
+        {
+            var dtype = ints is null ? "float32" : "int32";
+            nodes.Add(new JsonObject { ["name"] = name, ["op"] = "Const", ["attr"] = new JsonObject { ["dtype"] = new JsonObject { ["type"] = ints is null ? "DT_FLOAT" : "DT_INT32" } } });
+            weights.Add(new JsonObject { ["name"] = name, ["shape"] = new JsonArray([.. shape.Select(d => (JsonNode)d)]), ["dtype"] = dtype });
+            var count = shape.Aggregate(1, (a, b) => a * b);
+            for (var i = 0; i < count; i++)
+                bin.Write(ints is null ? BitConverter.GetBytes(values?[i] ?? (float)(random.NextDouble() * 2 - 1)) : BitConverter.GetBytes(ints[i]));
+        }
+        JsonObject Conv(string padding, long stride, params string[] fused)
+        {
+            var a = new JsonObject { ["padding"] = Str(padding), ["strides"] = Ints(1, stride, stride, 1), ["data_format"] = Str("NHWC"), ["dilations"] = Ints(1, 1, 1, 1) };
+            if (fused.Length > 0) { a["fused_ops"] = Strs(fused); a["num_args"] = new JsonObject { ["i"] = (fused.Length - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) }; }
+            return a;
+        }
+        JsonObject Pool(string padding, long k) => new() { ["padding"] = Str(padding), ["ksize"] = Ints(1, k, k, 1), ["strides"] = Ints(1, 1, 1, 1), ["data_format"] = Str("NHWC") };
+
+        nodes.Add(new JsonObject { ["name"] = "x", ["op"] = "Placeholder", ["attr"] = new JsonObject { ["shape"] = new JsonObject { ["shape"] = new JsonObject { ["dim"] = new JsonArray([.. new[] { -1, 8, 8, 3 }.Select(d => (JsonNode)new JsonObject { ["size"] = d.ToString(System.Globalization.CultureInfo.InvariantCulture) })]) } } } });
+        Const("paddings", [4, 2], ints: [0, 0, 1, 1, 1, 1, 0, 0]);
+        Node("pad", "Pad", ["x", "paddings"]);
+        Const("w1", [3, 3, 3, 4]); Const("b1", [4]); Const("alpha", [4]);
+        Node("c1", "_FusedConv2D", ["pad", "w1", "b1", "alpha"], Conv("VALID", 1, "BiasAdd", "Prelu"));
+        Const("dw", [3, 3, 4, 2]); Const("db", [8]);
+        Node("d1", "FusedDepthwiseConv2dNative", ["c1", "dw", "db"], Conv("SAME", 2, "BiasAdd", "Relu6"));
+        Node("mp", "MaxPool", ["d1"], Pool("SAME", 2));
+        Node("ap", "AvgPool", ["mp"], Pool("SAME", 3));
+        Node("ng", "Neg", ["ap"]);
+        Const("axis", [], ints: [3]);
+        Node("cat", "ConcatV2", ["ap", "ng", "axis"]);
+        Const("w2", [1, 1, 16, 6]); Const("b2", [6]);
+        Node("c2", "Conv2D", ["cat", "w2"], Conv("SAME", 1));
+        Node("ba", "BiasAdd", ["c2", "b2"]);
+        Node("th", "Tanh", ["ba"]);
+        Const("ten", [], values: [10f]);
+        Node("m10", "Mul", ["th", "ten"]);
+        Node("r6", "Relu6", ["m10"]);
+        Const("shape", [2], ints: [1, -1]);
+        Node("flat", "Reshape", ["r6", "shape"]);
+        Const("wm", [4 * 4 * 6, 5]);
+        Node("mm", "MatMul", ["flat", "wm"], new JsonObject { ["transpose_a"] = new JsonObject { ["b"] = false }, ["transpose_b"] = new JsonObject { ["b"] = false } });
+        Node("abs", "Abs", ["mm"]);
+        Node("sqrt", "Sqrt", ["abs"]);
+        Const("two", [], values: [2f]);
+        Node("div", "RealDiv", ["sqrt", "two"]);
+        Node("out", "Identity", ["div"]);
+        var model = new JsonObject
+        {
+            ["format"] = "graph-model",
+            ["modelTopology"] = new JsonObject { ["node"] = nodes, ["library"] = new JsonObject(), ["versions"] = new JsonObject() },
+            ["weightsManifest"] = new JsonArray(new JsonObject { ["paths"] = new JsonArray("w.bin"), ["weights"] = weights }),
+        };
+        File.WriteAllText(tmp["model.json"], model.ToJsonString());
+        File.WriteAllBytes(tmp["w.bin"], bin.ToArray());
+
+        var nhwc = Enumerable.Range(0, 8 * 8 * 3).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var nchw = new float[nhwc.Length];
+        for (var i = 0; i < 64; i++) for (var c = 0; c < 3; c++) nchw[c * 64 + i] = nhwc[3 * i + c];
+        File.WriteAllBytes(tmp["model.onnx"], TfjsToOnnx.Convert(tmp["model.json"], "out"));
+        using var onnx = new OnnxModel(tmp["model.onnx"], threads: 1);
+        var converted = onnx.Run(nchw)[0];
+        var reference = RunTfjs(tmp["model.json"], "out", nhwc, 8);
+        Assert.Equal(5, reference.Length);
+        var maxAbs = reference.Zip(converted, (a, b) => Math.Abs(a - b)).Max();
+        log.WriteLine($"synthetic graph: tfjs [{string.Join(", ", reference.Select(v => v.ToString("F5")))}], max |onnx - tfjs| {maxAbs:E2}");
+        Assert.True(reference.Any(v => v > 0.1), "the graph's output should not be trivially zero");
+        Assert.True(maxAbs < 1e-4, $"max abs diff {maxAbs}");
+    }
+
     [Fact]
     public void An_unknown_op_or_a_corrupt_shard_is_refused_with_a_message_naming_it()
     {

@@ -273,6 +273,7 @@ public static class TfjsToOnnx
             var cout = depthwise ? cin * m : m;
             // TF HWIO (depthwise: H, W, C, multiplier) -> ONNX OIHW (depthwise: C*multiplier, 1, H, W with group = C).
             var weights = new float[w.Values.Length];
+            // TF's FusedBatchNorm inside a fused conv is not run by TFJS either; only BiasAdd and an activation are.
             for (var h = 0; h < kh; h++)
             for (var ww = 0; ww < kw; ww++)
             for (var i = 0; i < cin; i++)
@@ -293,25 +294,7 @@ public static class TfjsToOnnx
                     case "BiasAdd":
                         bias = Const(args[next++], name).Values.ToArray();
                         break;
-                    case "FusedBatchNorm":
-                    {
-                        // Folded into the filter and bias: y = (conv - mean) * scale / sqrt(var + eps) + offset.
-                        var scale = Const(args[next++], name).Values;
-                        var offset = Const(args[next++], name).Values;
-                        var mean = Const(args[next++], name).Values;
-                        var variance = Const(args[next++], name).Values;
-                        var eps = attr.TryGetProperty("epsilon", out var e) && e.TryGetProperty("f", out var ef) ? ef.GetSingle() : 1e-3f;
-                        bias ??= new float[cout];
-                        var per = weights.Length / cout;
-                        for (var o = 0; o < cout; o++)
-                        {
-                            var k = scale[o] / MathF.Sqrt(variance[o] + eps);
-                            for (var j = 0; j < per; j++) weights[o * per + j] *= k;
-                            bias[o] = (bias[o] - mean[o]) * k + offset[o];
-                        }
-                        break;
-                    }
-                    case "Relu" or "Relu6" or "Prelu" or "LeakyRelu":
+                    case "Relu" or "Relu6" or "Prelu":
                         post.Add(f);
                         break;
                     default:
@@ -321,11 +304,13 @@ public static class TfjsToOnnx
             var wName = Init(Onnx.FloatTensor(name + "/W", [cout, depthwise ? 1 : cin, kh, kw], weights));
             var inputs = new List<string> { x.Name, wName };
             if (bias is not null) inputs.Add(Init(Onnx.FloatTensor(name + "/B", [cout], bias)));
+            var strides = Ints(attr, "strides", [1, 1, 1, 1]);
+            var dilations = Ints(attr, "dilations", [1, 1, 1, 1]);
             var attrs = new List<Onnx.Attribute>
             {
                 new("kernel_shape", new long[] { kh, kw }),
-                new("strides", Ints(attr, "strides", [1, 1, 1, 1]) is var s ? new[] { s[1], s[2] } : null!),
-                new("dilations", Ints(attr, "dilations", [1, 1, 1, 1]) is var d ? new[] { d[1], d[2] } : null!),
+                new("strides", new[] { strides[1], strides[2] }),
+                new("dilations", new[] { dilations[1], dilations[2] }),
                 Padding(name, attr),
             };
             if (depthwise) attrs.Add(new("group", (long)cin));
@@ -337,8 +322,7 @@ public static class TfjsToOnnx
                 {
                     "Relu" => Emit("Relu", [y], outName),
                     "Relu6" => Relu6(outName, new Value(y, 4, true)).Name,
-                    "Prelu" => Emit("PRelu", [y, Init(PerChannel(Const(args[next++], name), name + "/alpha", nchw: true))], outName),
-                    _ => Emit("LeakyRelu", [y], outName, new Onnx.Attribute("alpha", attr.TryGetProperty("leakyrelu_alpha", out var la) ? la.GetProperty("f").GetSingle() : 0.2f)),
+                    _ => Emit("PRelu", [y, Init(PerChannel(Const(args[next++], name), name + "/alpha", nchw: true))], outName),
                 };
             }
             return new Value(y, 4, Nchw: true);
