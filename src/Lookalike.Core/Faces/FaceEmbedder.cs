@@ -23,7 +23,7 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
     public FaceEmbedder(string modelPath, int threads = 1) : this(modelPath, Id, flip: false, threads) { }
 
     /// <param name="modelId">Id stored with the embeddings (a fine-tuned copy has its own).</param>
-    /// <param name="flip">Flip-TTA: the sum of the face's and its mirror image's embeddings (twice the cost).</param>
+    /// <param name="flip">Flip-TTA: the mean of the face's and its mirror image's embeddings (twice the cost).</param>
     public FaceEmbedder(string modelPath, string modelId, bool flip, int threads = 1)
     {
         _model = new OnnxModel(modelPath, threads);
@@ -46,7 +46,9 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
         var embedding = _model.Run(input)[0];
         if (!_flip) return embedding;
         MirrorRows(input, FaceAligner.Size);
+        // The mean, not the sum: the raw norm stays on the scale the face check's norm threshold was measured on.
         System.Numerics.Tensors.TensorPrimitives.Add(embedding, _model.Run(input)[0], embedding);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(embedding, 0.5f, embedding);
         return embedding;
     }
 
