@@ -12,20 +12,23 @@ public static class NativeMemory
 {
     private const int MArenaMax = -8; // M_ARENA_MAX in malloc.h
 
-    [DllImport("libc", EntryPoint = "mallopt")]
+    [DllImport("libc.so.6", EntryPoint = "mallopt")]
     private static extern int MallOpt(int parameter, int value);
 
-    /// <summary>Caps glibc's malloc arenas (call first thing in Main). Does nothing off Linux/glibc or when MALLOC_ARENA_MAX is set.</summary>
-    public static void LimitArenas(int arenas = 2)
+    /// <summary>
+    /// Caps glibc's malloc arenas (call first thing in Main). Returns false where it did nothing: off Linux/glibc,
+    /// or when MALLOC_ARENA_MAX is set (the environment decides).
+    /// </summary>
+    public static bool LimitArenas(int arenas = 2)
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null) return;
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null) return false;
         try
         {
-            MallOpt(MArenaMax, arenas);
+            return MallOpt(MArenaMax, arenas) == 1;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            // musl and other C libraries have no mallopt: nothing to tune.
+            return false; // musl and other C libraries have no mallopt: nothing to tune.
         }
     }
 }

@@ -96,4 +96,12 @@ public class ReliabilityTests(WebGalleryFixture gallery, PipelineFixture fx)
         for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/gallery")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/api/gallery")).StatusCode);
     }
+
+    [Fact]
+    public void Malloc_arenas_can_be_capped_on_this_glibc()
+    {
+        // The P/Invoke must reach glibc's mallopt (a wrong library name fails silently and memory creeps up again).
+        if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null) Assert.Skip("MALLOC_ARENA_MAX is set: the environment decides");
+        Assert.True(NativeMemory.LimitArenas());
+    }
 }
