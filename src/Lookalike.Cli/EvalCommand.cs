@@ -146,6 +146,8 @@ internal static class EvalCommand
     private static void Compare(ParseResult parse, List<ImagePair> list, string[] models, int workers, int resamples, int seed, bool json)
     {
         var rows = new List<(string Model, string Id, VerificationResult Result, int NoFace, double Seconds)>();
+        // Every name is checked before the first model runs: a typo should not cost the others' time.
+        foreach (var name in models) Commands.Pipeline(parse, name).Dispose();
         foreach (var name in models)
         {
             using var pipeline = Commands.Pipeline(parse, name);
