@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Lookalike.Cli;
 
-Lookalike.NativeMemory.LimitArenas();
 var root = new RootCommand("lookalike: which celebrity do you look like, and how alike are two faces. Runs on a plain CPU.");
 Commands.AddAll(root);
 return root.Parse(args).Invoke();

@@ -6,7 +6,6 @@ var options = new WebOptions
     Db = Environment.GetEnvironmentVariable(Lookalike.Gallery.GalleryStore.EnvironmentVariable) ?? Environment.GetEnvironmentVariable("LOOKALIKE_DB") ?? "gallery.db",
     ApiKey = Environment.GetEnvironmentVariable("LOOKALIKE_API_KEY"),
 };
-Lookalike.NativeMemory.LimitArenas();
 WebApp.Build(options, args).Run();
 
 public partial class Program;
