@@ -91,7 +91,6 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
         var writer = Task.Run(() =>
         {
             var batch = new List<FileResult>(options.BatchSize);
-            var batches = 0;
             foreach (var result in results.GetConsumingEnumerable())
             {
                 batch.Add(result);
@@ -99,8 +98,8 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
                 {
                     store.Write(batch);
                     batch.Clear();
-                    // Every ~1,000 files: decoded photos are freed in many malloc arenas; give the pages back.
-                    if (++batches % Math.Max(1, 1024 / options.BatchSize) == 0) NativeMemory.Trim();
+                    // Decoded photos are freed in many malloc arenas (one per worker thread); give the pages back.
+                    NativeMemory.Trim();
                 }
             }
             if (batch.Count > 0) store.Write(batch);
