@@ -98,8 +98,6 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
                 {
                     store.Write(batch);
                     batch.Clear();
-                    // Decoded photos are freed in many malloc arenas (one per worker thread); give the pages back.
-                    NativeMemory.Trim();
                 }
             }
             if (batch.Count > 0) store.Write(batch);
