@@ -322,12 +322,12 @@ internal static class Commands
             var results = matcher.Match(analysis, Math.Max(1, parse.GetValue(top)));
             if (parse.GetValue(output) is { } png)
             {
-                File.WriteAllBytes(png.FullName, MatchPicture.Render(results, matcher.Store));
+                File.WriteAllBytes(png.FullName, MatchPicture.Render(results, matcher.Store, pipeline.Calibration));
                 Output.Err.WriteLine($"wrote {png.FullName}");
             }
             if (parse.GetValue(Json))
             {
-                Output.WriteJson(Contracts.Match(path, analysis, results, matcher.Index));
+                Output.WriteJson(Contracts.Match(path, analysis, results, matcher.Index, calibration: pipeline.Calibration));
             }
             else
             {
@@ -337,7 +337,7 @@ internal static class Commands
                     var b = results[i].Face.Box;
                     Console.WriteLine($"face {i + 1} at ({b.X:F0},{b.Y:F0}) {b.Width:F0}x{b.Height:F0}:");
                     foreach (var m in results[i].Matches)
-                        Console.WriteLine($"  {m.Identity,-28} {Calibration.Default.Probability(m.BestSimilarity),6:P0} same person  (similarity {m.Similarity:F3}, best face {m.BestSimilarity:F3}){(m.BestSimilarity >= Verification.Threshold ? "  same?" : "")}");
+                        Console.WriteLine($"  {m.Identity,-28} {pipeline.Calibration.Probability(m.BestSimilarity),6:P0} same person  (similarity {m.Similarity:F3}, best face {m.BestSimilarity:F3}){(m.BestSimilarity >= Verification.Threshold ? "  same?" : "")}");
                 }
             }
             return 0;
@@ -363,9 +363,9 @@ internal static class Commands
             var similarity = Verification.Similarity(fa, fb);
             var same = similarity >= Verification.Threshold;
             if (parse.GetValue(Json))
-                Output.WriteJson(Contracts.Compare(fa, parse.GetValue(a)!.FullName, fb, parse.GetValue(b)!.FullName));
+                Output.WriteJson(Contracts.Compare(fa, parse.GetValue(a)!.FullName, fb, parse.GetValue(b)!.FullName, pipeline.Calibration));
             else
-                Console.WriteLine($"similarity {similarity:F3} (cosine), {Calibration.Default.Probability(similarity):P1} likely the same person → {(same ? "same person" : "different people")} (threshold {Verification.Threshold})");
+                Console.WriteLine($"similarity {similarity:F3} (cosine), {pipeline.Calibration.Probability(similarity):P1} likely the same person → {(same ? "same person" : "different people")} (threshold {Verification.Threshold})");
             return 0;
         }));
         return cmd;

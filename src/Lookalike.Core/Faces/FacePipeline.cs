@@ -120,6 +120,8 @@ public sealed class FacePipeline : IDisposable
     public PipelineOptions Options { get; }
     /// <summary>The embedder this pipeline runs (stock unless <see cref="PipelineOptions.Embedder"/> says otherwise).</summary>
     public EmbedderChoice Embedding { get; }
+    /// <summary>How this pipeline's cosines become a probability of the same person.</summary>
+    public Calibration Calibration => Embedding.Calibration;
     public string ModelId => _embedder.ModelId;
     public int Dimension => _embedder.Dimension;
     /// <summary>The detector that finds faces (<see cref="PipelineOptions.Detector"/>).</summary>

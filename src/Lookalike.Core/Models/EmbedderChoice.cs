@@ -14,6 +14,13 @@ namespace Lookalike.Models;
 /// <param name="Flip">Add the embedding of the mirrored face (flip-TTA).</param>
 public sealed record EmbedderChoice(string Name, string Path, string BaseId, bool Flip)
 {
+    /// <summary>
+    /// The percentage's calibration for this model: the folder's calibration.json (`lookalike calibrate --model NAME
+    /// --out FOLDER/calibration.json`) when there is one, else the stock model's (flip-TTA moves cosines by a few
+    /// thousandths: docs/accuracy.md "Models compared"), which <see cref="Lookalike.Calibration.ModelId"/> then names.
+    /// </summary>
+    public Calibration Calibration { get; init; } = Calibration.Default;
+
     public const string Stock = "stock";
 
     /// <summary>The id stored with embeddings: the model's id, plus "+flip" with flip-TTA.</summary>
@@ -42,9 +49,10 @@ public sealed record EmbedderChoice(string Name, string Path, string BaseId, boo
             var file = json.RootElement.TryGetProperty("embedder", out var e) ? e.GetString() : "embedder.onnx";
             var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, file ?? "embedder.onnx"));
             if (string.IsNullOrEmpty(id) || !File.Exists(path)) throw new ModelFetchException($"{manifest}: needs an 'id' and an existing 'embedder' file");
-            return new EmbedderChoice(name, path, id, flip);
+            var calibration = System.IO.Path.Combine(dir, "calibration.json");
+            return new EmbedderChoice(name, path, id, flip) { Calibration = File.Exists(calibration) ? Calibration.Load(calibration) : Calibration.Default };
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new ModelFetchException($"{manifest} is not a model description: {ex.Message}", ex);
         }
