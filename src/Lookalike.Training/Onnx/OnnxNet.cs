@@ -52,7 +52,6 @@ public sealed class OnnxNet : nn.Module<Tensor, Tensor>
     /// <summary>When set, <see cref="forward"/> keeps the value of this graph tensor in <see cref="Captured"/> (for Grad-CAM).</summary>
     public string? Capture { get; set; }
     public Tensor? Captured { get; private set; }
-    public Dictionary<string, double>? Profile { get; set; }
 
     /// <summary>Float initializers that are parameters, in graph order, each with the node that first uses it.</summary>
     public IEnumerable<(string Initializer, TorchSharp.Modules.Parameter Parameter, OnnxNode Node)> GraphParameters()
@@ -107,7 +106,6 @@ public sealed class OnnxNet : nn.Module<Tensor, Tensor>
         Captured = null;
         foreach (var n in _file.Nodes)
         {
-            var swp = Profile is null ? null : System.Diagnostics.Stopwatch.StartNew();
             Tensor In(int i) => values[n.Inputs[i]];
             Tensor result = n.OpType switch
             {
@@ -126,7 +124,6 @@ public sealed class OnnxNet : nn.Module<Tensor, Tensor>
                 _ => throw new NotSupportedException(n.OpType),
             };
             values[n.Outputs[0]] = result;
-            if (swp is not null) Profile![n.Name + " " + string.Join("x", values[n.Inputs[0]].shape) + " g" + n.Int("group", 1)] = swp.Elapsed.TotalMilliseconds;
             if (Capture is not null && n.Outputs[0] == Capture) Captured = result;
         }
         if (Capture is not null && Captured is null) throw new ArgumentException($"no tensor '{Capture}' in the graph");
