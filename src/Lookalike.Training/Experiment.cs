@@ -43,7 +43,7 @@ public sealed class Experiment(FacePipeline pipeline, string dataRoot, string st
         var lfwPairs = PairList.Read(Path.Combine(dataRoot, "lfw-gray", "pairs.csv"));
         var lfwImages = lfwPairs.SelectMany(p => new[] { p.A, p.B }).Distinct().Order(StringComparer.Ordinal)
             .Select(p => new LabelledImage(p, Path.GetFileName(Path.GetDirectoryName(p)!))).ToList();
-        var (lfwFaces, lfwFailed) = FaceData.Align(pipeline, lfwImages);
+        var (lfwFaces, lfwFailed) = Align("lfw-gray", lfwImages);
         log.WriteLine($"lfw-gray: {lfwFaces.Count} faces, {lfwFailed.Count} images without a face (scored -1, as in 'lookalike eval')");
         var populations = new List<Population>();
         Population Verify(string name, List<AlignedFace> faces, IReadOnlyList<ImagePair> pairs)
@@ -68,12 +68,42 @@ public sealed class Experiment(FacePipeline pipeline, string dataRoot, string st
         return Markdown(options, result, info, train, validation, saTest, cTest, populations, rankBefore, rankAfter, clock.Elapsed);
     }
 
+    /// <summary>Folder where aligned crops are kept between runs (optional; they depend only on the photos and the stock pipeline).</summary>
+    public string? CropCache { get; init; }
+
     private List<AlignedFace> Faces(string set)
     {
         var images = PersonFolders.Read(Path.Combine(dataRoot, set, "images"));
-        var (faces, failed) = FaceData.Align(pipeline, images);
+        var (faces, failed) = Align(set, images);
         log.WriteLine($"{set}: {faces.Count} faces from {images.Count} images ({failed.Count} without a face, left out)");
         return faces;
+    }
+
+    private (List<AlignedFace> Faces, List<string> Failed) Align(string set, List<LabelledImage> images)
+    {
+        var file = CropCache is null ? null : Path.Combine(CropCache, set + ".crops");
+        if (file is not null && File.Exists(file))
+        {
+            using var reader = new BinaryReader(File.OpenRead(file));
+            var faces = new List<AlignedFace>();
+            var count = reader.ReadInt32();
+            for (var i = 0; i < count; i++) faces.Add(new AlignedFace(reader.ReadString(), reader.ReadString(), reader.ReadBytes(reader.ReadInt32())));
+            var failed = new List<string>();
+            count = reader.ReadInt32();
+            for (var i = 0; i < count; i++) failed.Add(reader.ReadString());
+            if (faces.Count + failed.Count == images.Count) return (faces, failed);
+        }
+        var result = FaceData.Align(pipeline, images);
+        if (file is not null)
+        {
+            Directory.CreateDirectory(CropCache!);
+            using var writer = new BinaryWriter(File.Create(file));
+            writer.Write(result.Faces.Count);
+            foreach (var f in result.Faces) { writer.Write(f.Path); writer.Write(f.Identity); writer.Write(f.Rgba.Length); writer.Write(f.Rgba); }
+            writer.Write(result.Failed.Count);
+            foreach (var f in result.Failed) writer.Write(f);
+        }
+        return result;
     }
 
     private (List<AlignedFace> Train, List<AlignedFace> Test) SplitTest(List<AlignedFace> faces, int testIds)

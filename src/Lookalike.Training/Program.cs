@@ -29,13 +29,14 @@ Command TrainCommand()
 {
     var identities = new Option<DirectoryInfo?>("--identities") { Description = "Folder with one sub-folder of photos per person (DIR/<identity>/<photo>)" };
     var epochs = new Option<int>("--epochs") { Description = "Most epochs (training stops earlier when validation AUC stops improving)", DefaultValueFactory = _ => 8 };
-    var freeze = new Option<string>("--freeze-until") { Description = "Keep the weights of the graph up to this node fixed: a node name (Conv_47) or a count of Conv layers (0 = train all)", DefaultValueFactory = _ => "Conv_47" };
+    var freeze = new Option<string>("--freeze-until") { Description = "Keep the weights of the graph up to this node fixed: a node name (Add_32) or a count of Conv layers (0 = train all)", DefaultValueFactory = _ => "Add_32" };
     var output = new Option<DirectoryInfo?>("--out") { Description = "Model folder to write (embedder.onnx + model.json)" };
     var batch = new Option<int>("--batch-size") { Description = "Faces per step (16 keeps memory reuse efficient)", DefaultValueFactory = _ => 16 };
     var lr = new Option<double>("--lr") { Description = "Adam learning rate of the embedder (the ArcFace head uses 100x)", DefaultValueFactory = _ => 5e-5 };
+    var headLr = new Option<double?>("--head-lr") { Description = "Adam learning rate of the ArcFace head (default: 100x --lr)" };
     var margin = new Option<double>("--margin") { Description = "ArcFace additive angular margin (radians)", DefaultValueFactory = _ => 0.3 };
     var validation = new Option<double>("--validation") { Description = "Fraction of identities held apart for validation (at least 2 when there are 4 or more)", DefaultValueFactory = _ => 0.2 };
-    var patience = new Option<int>("--patience") { Description = "Epochs without a better validation AUC before stopping", DefaultValueFactory = _ => 2 };
+    var patience = new Option<int>("--patience") { Description = "Epochs without a better validation AUC before stopping", DefaultValueFactory = _ => 3 };
     var seed = new Option<int>("--seed") { Description = "Seed for the split, the order and the augmentation", DefaultValueFactory = _ => 1 };
     var noAugment = new Option<bool>("--no-augment") { Description = "Train on the crops as they are" };
     var experiment = new Option<bool>("--experiment") { Description = "Run the measured experiment on /work/shared/data-style sets and write a report (see --report, --data)" };
@@ -43,7 +44,7 @@ Command TrainCommand()
     var report = new Option<FileInfo>("--report") { Description = "Markdown report written by --experiment", DefaultValueFactory = _ => new FileInfo("docs/training.md") };
     var cmd = new Command("train", "Fine-tune the embedder on your own identities (ArcFace loss, CPU) and write a model folder")
     {
-        identities, epochs, freeze, output, batch, lr, margin, validation, patience, seed, noAugment, experiment, data, report,
+        identities, epochs, freeze, output, batch, lr, headLr, margin, validation, patience, seed, noAugment, experiment, data, report,
     };
     cmd.SetAction(parse => Run(() =>
     {
@@ -56,7 +57,7 @@ Command TrainCommand()
             FreezeUntil = parse.GetValue(freeze),
             BatchSize = Math.Max(2, parse.GetValue(batch)),
             LearningRate = parse.GetValue(lr),
-            HeadLearningRate = parse.GetValue(lr) * 100,
+            HeadLearningRate = parse.GetValue(headLr) ?? parse.GetValue(lr) * 100,
             Margin = parse.GetValue(margin),
             Patience = Math.Max(1, parse.GetValue(patience)),
             Seed = parse.GetValue(seed),
@@ -69,7 +70,7 @@ Command TrainCommand()
             var dataRoot = parse.GetValue(data)?.FullName ?? FindData();
             outDir ??= Path.Combine(Path.GetTempPath(), "lookalike-experiment-model");
             var md = Progress(options, (onEpoch, onStep) =>
-                new Experiment(pipeline, dataRoot, onnx, Console.Error).Run(options, outDir, onEpoch, onStep));
+                new Experiment(pipeline, dataRoot, onnx, Console.Error) { CropCache = Environment.GetEnvironmentVariable("LOOKALIKE_CROP_CACHE") }.Run(options, outDir, onEpoch, onStep));
             var path = parse.GetValue(report)!.FullName;
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, md);
@@ -186,7 +187,7 @@ static string FindData()
     throw new UserError("shared data not found: give --data DIR or set LOOKALIKE_DATA");
 }
 
-static double Round(double v) => double.IsNaN(v) ? double.NaN : Math.Round(v, 4);
+static double? Round(double v) => double.IsNaN(v) ? null : Math.Round(v, 4);
 static string F(double v, string format = "F3") => double.IsNaN(v) ? "n/a" : v.ToString(format, CultureInfo.InvariantCulture);
 
 /// <summary>A failure with a message meant for the user.</summary>

@@ -11,7 +11,7 @@ public sealed record TrainOptions
     public int Epochs { get; init; } = 8;
     public int BatchSize { get; init; } = 16; // largest activation [16,128,56,56] stays under glibc's 32 MB mmap limit (TorchSetup)
     /// <summary>Parameters of nodes up to this one stay fixed (node name such as Conv_47, or a count of Conv layers).</summary>
-    public string? FreezeUntil { get; init; } = "Conv_47";
+    public string? FreezeUntil { get; init; } = "Add_32";
     public double LearningRate { get; init; } = 5e-5;
     public double HeadLearningRate { get; init; } = 5e-3;
     /// <summary>ArcFace additive angular margin (radians) and logit scale.</summary>
