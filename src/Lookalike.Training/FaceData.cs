@@ -112,29 +112,24 @@ public static class FaceData
 /// <summary>
 /// Random changes of an aligned crop that keep the identity: horizontal flip, a small similarity warp (±8°, ±6 % scale,
 /// ±4 px shift, border filled by edge pixels), brightness/contrast/saturation jitter and, sometimes, a slight blur.
-/// Seeded by the caller, so a run is reproducible.
+/// Each call draws from its own seed (e.g. from the run's seed, the epoch and the position in it), so a run is
+/// reproducible even though crops are augmented in parallel.
 /// </summary>
-public sealed class Augmenter(int seed)
+public static class Augmenter
 {
-    private readonly Random _random = new(seed);
-    private readonly Lock _lock = new();
-
-    public byte[] Apply(byte[] rgba)
+    public static byte[] Apply(byte[] rgba, int seed)
     {
-        bool flip;
-        float angle, scale, dx, dy, brightness, contrast, saturation, blur;
-        lock (_lock)
-        {
-            flip = _random.NextDouble() < 0.5;
-            angle = Uniform(-8, 8);
-            scale = Uniform(0.94f, 1.06f);
-            dx = Uniform(-4, 4);
-            dy = Uniform(-4, 4);
-            brightness = Uniform(-0.15f, 0.15f);
-            contrast = Uniform(0.8f, 1.2f);
-            saturation = Uniform(0.7f, 1.3f);
-            blur = _random.NextDouble() < 0.25 ? Uniform(0.3f, 1.2f) : 0;
-        }
+        var random = new Random(seed);
+        float Uniform(float lo, float hi) => lo + (float)random.NextDouble() * (hi - lo);
+        var flip = random.NextDouble() < 0.5;
+        var angle = Uniform(-8, 8);
+        var scale = Uniform(0.94f, 1.06f);
+        var dx = Uniform(-4, 4);
+        var dy = Uniform(-4, 4);
+        var brightness = Uniform(-0.15f, 0.15f);
+        var contrast = Uniform(0.8f, 1.2f);
+        var saturation = Uniform(0.7f, 1.3f);
+        var blur = random.NextDouble() < 0.25 ? Uniform(0.3f, 1.2f) : 0;
         const int size = AlignedFace.Size;
         using var source = new AlignedFace("", "", rgba).ToBitmap();
         using var target = new SKBitmap(source.Info);
@@ -168,6 +163,5 @@ public sealed class Augmenter(int seed)
         return px;
     }
 
-    private float Uniform(float lo, float hi) => lo + (float)_random.NextDouble() * (hi - lo);
     private static byte Byte(float v) => (byte)Math.Clamp(MathF.Round(v), 0, 255);
 }

@@ -32,7 +32,7 @@ Command TrainCommand()
     var freeze = new Option<string>("--freeze-until") { Description = "Keep the weights of the graph up to this node fixed: a node name (Add_32) or a count of Conv layers (0 = train all)", DefaultValueFactory = _ => "Add_32" };
     var output = new Option<DirectoryInfo?>("--out") { Description = "Model folder to write (embedder.onnx + model.json)" };
     var batch = new Option<int>("--batch-size") { Description = "Faces per step (16 keeps memory reuse efficient)", DefaultValueFactory = _ => 16 };
-    var lr = new Option<double>("--lr") { Description = "Adam learning rate of the embedder (the ArcFace head uses 100x)", DefaultValueFactory = _ => 5e-5 };
+    var lr = new Option<double>("--lr") { Description = "Adam learning rate of the embedder (the ArcFace head uses 100x)", DefaultValueFactory = _ => 1e-5 };
     var headLr = new Option<double?>("--head-lr") { Description = "Adam learning rate of the ArcFace head (default: 100x --lr)" };
     var margin = new Option<double>("--margin") { Description = "ArcFace additive angular margin (radians)", DefaultValueFactory = _ => 0.3 };
     var validation = new Option<double>("--validation") { Description = "Fraction of identities held apart for validation (at least 2 when there are 4 or more)", DefaultValueFactory = _ => 0.2 };

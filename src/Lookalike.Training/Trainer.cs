@@ -12,13 +12,13 @@ public sealed record TrainOptions
     public int BatchSize { get; init; } = 16; // largest activation [16,128,56,56] stays under glibc's 32 MB mmap limit (TorchSetup)
     /// <summary>Parameters of nodes up to this one stay fixed (node name such as Conv_47, or a count of Conv layers).</summary>
     public string? FreezeUntil { get; init; } = "Add_32";
-    public double LearningRate { get; init; } = 5e-5;
-    public double HeadLearningRate { get; init; } = 5e-3;
+    public double LearningRate { get; init; } = 1e-5;
+    public double HeadLearningRate { get; init; } = 1e-3;
     /// <summary>ArcFace additive angular margin (radians) and logit scale.</summary>
     public double Margin { get; init; } = 0.3;
     public double Scale { get; init; } = 32;
     /// <summary>Epochs without a better validation AUC before stopping.</summary>
-    public int Patience { get; init; } = 2;
+    public int Patience { get; init; } = 3;
     public int Seed { get; init; } = 1;
     public bool Augment { get; init; } = true;
 }
@@ -28,7 +28,7 @@ public sealed record EpochReport(int Epoch, double TrainLoss, double ValidationA
 public sealed record TrainResult(double BaselineAuc, IReadOnlyList<EpochReport> Epochs, int BestEpoch, Dictionary<string, float[]> BestWeights,
     long TrainableParameters)
 {
-    public bool Stopped(TrainOptions o) => Epochs.Count < o.Epochs;
+    public bool StoppedEarly(TrainOptions o) => Epochs.Count < o.Epochs;
 }
 
 /// <summary>
@@ -79,7 +79,6 @@ public sealed class Trainer(OnnxNet net, TrainOptions options)
         var backbone = net.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = optim.Adam(backbone, options.LearningRate);
         using var headOptimizer = optim.Adam(head.parameters(), options.HeadLearningRate);
-        var augmenter = new Augmenter(options.Seed);
         var random = new Random(options.Seed);
 
         var epochs = new List<EpochReport>();
@@ -97,7 +96,10 @@ public sealed class Trainer(OnnxNet net, TrainOptions options)
                 var batch = order.Skip(s).Take(options.BatchSize).ToList();
                 if (batch.Count < 2) continue;
                 var crops = new byte[batch.Count][];
-                Parallel.For(0, batch.Count, i => crops[i] = options.Augment ? augmenter.Apply(batch[i].Rgba) : batch[i].Rgba);
+                var step = s;
+                Parallel.For(0, batch.Count, i => crops[i] = options.Augment
+                    ? Augmenter.Apply(batch[i].Rgba, unchecked(options.Seed * 1_000_003 + epoch * 100_003 + step + i))
+                    : batch[i].Rgba);
                 using var scope = NewDisposeScope();
                 var x = FaceData.Batch(crops);
                 var y = tensor(batch.Select(f => label[f.Identity]).ToArray());
