@@ -23,7 +23,8 @@ public sealed record TrainOptions
     public bool Augment { get; init; } = true;
 }
 
-public sealed record EpochReport(int Epoch, double TrainLoss, double ValidationAuc, double Seconds, int Images, bool Best);
+/// <param name="MonitorAuc">AUC on <see cref="Trainer.Monitor"/> faces, for reports only (never used to choose an epoch); NaN without them.</param>
+public sealed record EpochReport(int Epoch, double TrainLoss, double ValidationAuc, double Seconds, int Images, bool Best, double MonitorAuc = double.NaN);
 
 public sealed record TrainResult(double BaselineAuc, IReadOnlyList<EpochReport> Epochs, int BestEpoch, Dictionary<string, float[]> BestWeights,
     long TrainableParameters)
@@ -62,6 +63,10 @@ public sealed class Trainer(OnnxNet net, TrainOptions options)
     }
 
     public Action<EpochReport>? OnEpoch { get; init; }
+    /// <summary>Faces whose pair AUC is reported after each epoch (e.g. test identities, to show the curve); never used to choose.</summary>
+    public IReadOnlyList<AlignedFace> Monitor { get; init; } = [];
+    /// <summary>AUC of <see cref="Monitor"/> before training.</summary>
+    public double MonitorBaseline { get; private set; } = double.NaN;
     /// <summary>(epoch, images done, images in the epoch, running mean loss) after every step.</summary>
     public Action<int, int, int, double>? OnStep { get; init; }
 
@@ -75,6 +80,7 @@ public sealed class Trainer(OnnxNet net, TrainOptions options)
 
         net.eval();
         var baseline = ValidationAuc(net, validation);
+        if (Monitor.Count > 0) MonitorBaseline = ValidationAuc(net, Monitor);
         using var head = new ArcFaceHead(ClassCentres(train, identities), options.Scale, options.Margin);
         var backbone = net.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = optim.Adam(backbone, options.LearningRate);
@@ -82,7 +88,9 @@ public sealed class Trainer(OnnxNet net, TrainOptions options)
         var random = new Random(options.Seed);
 
         var epochs = new List<EpochReport>();
-        var best = (Epoch: 0, Auc: baseline, Weights: net.Weights());
+        // The best trained epoch is kept (the stock weights are never handed back as "trained"); the stock validation AUC
+        // is reported beside it for comparison.
+        var best = (Epoch: 0, Auc: double.NegativeInfinity, Weights: net.Weights());
         var sinceBest = 0;
         for (var epoch = 1; epoch <= options.Epochs && !cancel.IsCancellationRequested; epoch++)
         {
@@ -115,10 +123,12 @@ public sealed class Trainer(OnnxNet net, TrainOptions options)
             }
             net.eval();
             var auc = ValidationAuc(net, validation);
-            var improved = double.IsNaN(auc) || auc > best.Auc || double.IsNaN(best.Auc) && best.Epoch == 0;
+            var improved = double.IsNaN(auc) || auc > best.Auc;
             if (improved) { best = (epoch, auc, net.Weights()); sinceBest = 0; }
             else sinceBest++;
-            var report = new EpochReport(epoch, seen == 0 ? double.NaN : lossSum / seen, auc, clock.Elapsed.TotalSeconds, seen, improved);
+            var seconds = clock.Elapsed.TotalSeconds;
+            var monitor = Monitor.Count > 0 ? ValidationAuc(net, Monitor) : double.NaN;
+            var report = new EpochReport(epoch, seen == 0 ? double.NaN : lossSum / seen, auc, seconds, seen, improved, monitor);
             epochs.Add(report);
             OnEpoch?.Invoke(report);
             if (!double.IsNaN(auc) && sinceBest >= options.Patience) break;
