@@ -243,8 +243,10 @@ namespace Lookalike.Training
             using (var canvas = new SKCanvas(bitmap))
             {
                 canvas.Clear(SKColors.White);
-                canvas.DrawBitmap(a, 0, 0);
-                canvas.DrawBitmap(b, 0, a.Height);
+                using var imageA = SKImage.FromBitmap(a);
+                using var imageB = SKImage.FromBitmap(b);
+                canvas.DrawImage(imageA, 0, 0, new SKSamplingOptions(SKFilterMode.Nearest));
+                canvas.DrawImage(imageB, 0, a.Height, new SKSamplingOptions(SKFilterMode.Nearest));
             }
             return ImageLoader.EncodePng(bitmap);
         }

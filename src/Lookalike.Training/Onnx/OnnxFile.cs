@@ -196,11 +196,12 @@ public sealed class OnnxFile
     /// <summary>Protobuf wire-format cursor over a slice of the file (positions are absolute).</summary>
     private sealed class Reader(byte[] bytes, int start, int length)
     {
+        private readonly int _start = start, _length = length;
         private int _pos = start;
         private readonly int _end = start + length;
         public byte[] Bytes => bytes;
-        public int Start => start;
-        public int Length => length;
+        public int Start => _start;
+        public int Length => _length;
         public bool End => _pos >= _end;
 
         public bool Next(out int field, out int wire)
