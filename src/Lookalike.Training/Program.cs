@@ -101,8 +101,9 @@ Command TrainCommand()
                 epochs = result.Epochs.Select(e => new { epoch = e.Epoch, loss = Round(e.TrainLoss), validation_auc = Round(e.ValidationAuc), seconds = Math.Round(e.Seconds, 1) }),
             }));
         else
-            Console.WriteLine($"wrote {outDir}: model {info.Id}, epoch {result.BestEpoch} kept (validation AUC {F(result.BaselineAuc)} stock → " +
-                              $"{F(result.Epochs.FirstOrDefault(e => e.Epoch == result.BestEpoch)?.ValidationAuc ?? result.BaselineAuc)})");
+            Console.WriteLine($"wrote {outDir}: model {info.Id}, epoch {result.BestEpoch} kept " + (double.IsNaN(result.BaselineAuc)
+                ? "(no validation identities)"
+                : $"(validation AUC {F(result.BaselineAuc, "F4")} stock → {F(result.Epochs.First(e => e.Epoch == result.BestEpoch).ValidationAuc, "F4")})"));
         return 0;
     }));
     return cmd;
