@@ -17,9 +17,12 @@ var modelsDir = new Option<string?>("--models-dir") { Description = "Model cache
 var threads = new Option<int>("--threads") { Description = "Threads (libtorch and ONNX Runtime)", DefaultValueFactory = _ => 2, Recursive = true };
 var json = new Option<bool>("--json") { Description = "Print one JSON object for scripts", Recursive = true };
 var model = new Option<string?>("--model") { Description = "Embedder: a folder written by 'lookalike train' or an .onnx file (default: the stock model)", Recursive = true };
+// Accepted so that a forwarded `lookalike ... --detector ultraface` parses; the crops always come from the stock detector.
+var detector = new Option<string?>("--detector") { Description = "Face detector: only ultraface (the stock one) here", Recursive = true };
+detector.AcceptOnlyFromAmong("ultraface");
 var root = new RootCommand("lookalike-train: fine-tune the face embedder (ArcFace, TorchSharp on the CPU) and Grad-CAM explanations")
 {
-    modelsDir, threads, json, model,
+    modelsDir, threads, json, model, detector,
 };
 root.Subcommands.Add(TrainCommand());
 root.Subcommands.Add(ExplainCommand());

@@ -44,21 +44,37 @@ public static class TrainedModel
         JsonSerializer.Deserialize<ModelInfo>(File.ReadAllText(Path.Combine(dir, InfoFile)))
         ?? throw new FormatException($"{Path.Combine(dir, InfoFile)} is empty");
 
-    /// <summary>The embedder ONNX file for a --model value: a trained model folder, an .onnx file, or null for the stock model.</summary>
+    /// <summary>
+    /// The embedder ONNX file for a --model value, with the same names the other commands accept: empty, <c>stock</c>,
+    /// <c>faceplugin</c> or the stock id; a folder written by 'lookalike train'; the name of such a folder under
+    /// &lt;models folder&gt;/custom/; or an .onnx file. A <c>+flip</c> suffix (flip test-time augmentation elsewhere) is
+    /// dropped: training and Grad-CAM work on the single graph.
+    /// </summary>
     public static (string Path, string Id) Resolve(string? model, ModelStore store)
     {
-        if (string.IsNullOrEmpty(model))
+        var name = string.IsNullOrWhiteSpace(model) ? "stock" : model.Trim();
+        if (name.LastIndexOf('@') is var at and >= 0)
+        {
+            if (!name[(at + 1)..].Equals("ultraface", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"{name}: training and Grad-CAM use the stock detector (ultraface)");
+            name = name[..at];
+        }
+        if (name.EndsWith("+flip", StringComparison.OrdinalIgnoreCase)) name = name[..^"+flip".Length];
+        if (name is "stock" or "faceplugin" or FaceEmbedder.Id)
         {
             var stock = ModelStore.Faceplugin.Files.First(f => f.Name == "fr_feature.onnx");
             store.Ensure(ModelStore.Faceplugin);
             return (store.PathOf(stock), FaceEmbedder.Id);
         }
-        if (Directory.Exists(model))
+        foreach (var dir in new[] { name, Path.Combine(store.Directory, "custom", name) })
         {
-            var info = ReadInfo(model);
-            return (Path.Combine(model, info.Embedder), info.Id);
+            if (!File.Exists(Path.Combine(dir, InfoFile))) continue;
+            var info = ReadInfo(dir);
+            return (Path.GetFullPath(Path.Combine(dir, info.Embedder)), info.Id);
         }
-        if (File.Exists(model)) return (Path.GetFullPath(model), Path.GetFileNameWithoutExtension(model));
-        throw new FileNotFoundException($"model not found: {model} (give a folder written by 'lookalike train' or an .onnx file)");
+        if (File.Exists(name) && name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            return (Path.GetFullPath(name), Path.GetFileNameWithoutExtension(name));
+        throw new FileNotFoundException($"model not found: {name} (give 'stock', a folder written by 'lookalike train', its name under " +
+                                        $"{Path.Combine(store.Directory, "custom")}, or an .onnx file)");
     }
 }

@@ -191,6 +191,8 @@ public sealed class ExportTests(TrainingFixture fx)
         var (path, id) = TrainedModel.Resolve(outDir, fx.Store);
         Assert.Equal(Path.GetFullPath(onnxPath), Path.GetFullPath(path));
         Assert.Equal(info.Id, id);
+        Assert.Equal((fx.StockOnnx, FaceEmbedder.Id), TrainedModel.Resolve("stock", fx.Store));
+        Assert.Throws<FileNotFoundException>(() => TrainedModel.Resolve(Path.Combine(temp.Path, "missing"), fx.Store));
     }
 }
 
