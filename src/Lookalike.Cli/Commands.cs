@@ -74,6 +74,7 @@ internal static class Commands
         root.Subcommands.Add(EvalCommand.Create(Pipeline));
         root.Subcommands.Add(CalibrateCommand.Create(Pipeline));
         root.Subcommands.Add(AccuracyCommand.Create(Pipeline));
+        root.Subcommands.Add(TrainCommand.Create());
     }
 
     /// <summary>Runs an action; known failures become a one-line reason on stderr (and JSON on stdout) and exit code 1.</summary>
