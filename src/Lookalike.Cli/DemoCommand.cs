@@ -41,10 +41,10 @@ internal static class DemoCommand
             foreach (var (r, i) in results.Select((r, i) => (r, i)))
             {
                 Console.WriteLine($"  face {i + 1}:");
-                foreach (var m in r.Matches) Console.WriteLine($"    {m.Identity,-28} similarity {m.Similarity:F3}, {Calibration.Default.Probability(m.BestSimilarity):P0} likely the same person (best face)");
+                foreach (var m in r.Matches) Console.WriteLine($"    {m.Identity,-28} similarity {m.Similarity:F3}, {pipeline.Calibration.Probability(m.BestSimilarity):P0} likely the same person (best face)");
             }
             var png = Path.Combine(output.FullName, "demo-match.png");
-            File.WriteAllBytes(png, MatchPicture.Render(results, matcher.Store));
+            File.WriteAllBytes(png, MatchPicture.Render(results, matcher.Store, pipeline.Calibration));
             Console.WriteLine($"picture: {png}");
             return 0;
         }));

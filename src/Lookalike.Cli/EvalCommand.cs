@@ -35,7 +35,7 @@ internal static class EvalCommand
         {
             var json = parse.GetValue<bool>("--json");
             var groupMap = parse.GetValue(groups) is { } g ? Groups.Read(g.FullName) : null;
-            var cal = parse.GetValue(calibration) is { } c ? Calibration.Load(c.FullName) : Calibration.Default;
+            Calibration? cal = parse.GetValue(calibration) is { } c ? Calibration.Load(c.FullName) : null;
             var reportDir = parse.GetValue(report);
             int n = Math.Max(1, parse.GetValue(workers)), s = parse.GetValue(seed), r = Math.Max(1, parse.GetValue(resamples));
             if (parse.GetValue(gallery) is { } gdir)
@@ -99,6 +99,7 @@ internal static class EvalCommand
             }
             {
                 using var pipeline = pipelineFactory(parse);
+                cal ??= pipeline.Calibration;
                 var embeddings = Embed(pipeline, list.SelectMany(p => new[] { p.A, p.B }), n);
                 var scores = embeddings.Score(list);
                 var result = VerificationEval.Evaluate(scores, r, s);
@@ -146,6 +147,8 @@ internal static class EvalCommand
     private static void Compare(ParseResult parse, List<ImagePair> list, string[] models, int workers, int resamples, int seed, bool json)
     {
         var rows = new List<(string Model, string Id, VerificationResult Result, int NoFace, double Seconds)>();
+        // Every name is checked before the first model runs: a typo should not cost the others' time.
+        foreach (var name in models) Commands.Pipeline(parse, name).Dispose();
         foreach (var name in models)
         {
             using var pipeline = Commands.Pipeline(parse, name);

@@ -17,9 +17,16 @@ internal static class ExplainCommand
         var match = new Option<bool>("--match") { Description = "Explain the top gallery match of the photo's largest face" };
         var db = Commands.StoreOption("Gallery store (with --match)");
         var output = new Option<FileInfo>("--out") { Description = "PNG to write", DefaultValueFactory = _ => new FileInfo("explain.png") };
-        var cmd = new Command("explain", "Heat-maps of the regions that raise or lower the similarity of two faces (occlusion)") { a, b, match, db, output };
+        var method = new Option<string>("--method") { Description = "occlusion, or gradcam: Grad-CAM beside the occlusion map (runs lookalike-train, TorchSharp)", DefaultValueFactory = _ => "occlusion" };
+        method.AcceptOnlyFromAmong("occlusion", "gradcam");
+        var cmd = new Command("explain", "Heat-maps of the regions that raise or lower the similarity of two faces (occlusion, or Grad-CAM)") { a, b, match, db, output, method };
         cmd.SetAction(parse => Commands.Run(parse, () =>
         {
+            if (parse.GetValue(method) == "gradcam")
+            {
+                if (parse.GetValue(match)) throw new CliException("--method gradcam explains two photos; --match works with occlusion only");
+                return TrainTool.Forward(TrainTool.Tokens(parse));
+            }
             using var pipeline = pipelineFactory(parse);
             var pathA = parse.GetValue(a)!.FullName;
             using var imageA = ImageLoader.Load(pathA);

@@ -70,7 +70,7 @@ public static class Api
             var analysis = await g.AnalyzeAsync(files[0], http.RequestAborted);
             var index = g.Index;
             var results = analysis.Faces.Select(f => new FaceMatches(f, index.Search(f.Embedding, Math.Clamp(top ?? 5, 1, 50)))).ToList();
-            return Results.Json(Contracts.Match(null, analysis, results, index, thumbnails: true), Contracts.Json);
+            return Results.Json(Contracts.Match(null, analysis, results, index, thumbnails: true, calibration: g.Pipeline.Calibration), Contracts.Json);
         });
 
     private static Task<IResult> Live(HttpContext http, GalleryService g, string? session, int? top)
@@ -82,7 +82,7 @@ public static class Api
             var (analysis, trackIds) = await g.LiveFrameAsync(session, files[0], http.RequestAborted);
             var index = g.Index;
             var results = analysis.Faces.Select(f => new FaceMatches(f, index.Search(f.Embedding, Math.Clamp(top ?? 3, 1, 50)))).ToList();
-            return Results.Json(Contracts.Match(null, analysis, results, index, thumbnails: true, trackIds), Contracts.Json);
+            return Results.Json(Contracts.Match(null, analysis, results, index, thumbnails: true, trackIds, g.Pipeline.Calibration), Contracts.Json);
         });
     }
 
@@ -93,7 +93,7 @@ public static class Api
             var fb = (await g.AnalyzeAsync(files[1], http.RequestAborted)).Largest;
             if (fa is null || fb is null)
                 return Results.Json(new { similarity = (double?)null, same = (bool?)null, reason = $"no face found in {(fa is null ? "a" : "b")}" }, Contracts.Json);
-            return Results.Json(Contracts.Compare(fa, null, fb, null), Contracts.Json);
+            return Results.Json(Contracts.Compare(fa, null, fb, null, g.Pipeline.Calibration), Contracts.Json);
         });
 
     private static Task<IResult> Explain(HttpContext http, GalleryService g) =>

@@ -27,9 +27,17 @@ public class ModelChoiceTests(PipelineFixture fx)
         var stock = fx.Pipeline.Analyze(photo).Largest!;
         Assert.Equal(1.0, Verification.Similarity(stock, mine.Analyze(photo).Largest!), 5);
         var flipped = flip.Analyze(photo).Largest!;
-        var cos = Verification.Similarity(stock, flipped);
-        Assert.InRange(cos, 0.9, 0.9999);   // the mirror image's embedding is close to, not equal to, the original's
+        var flipCos = Verification.Similarity(stock, flipped);
+        Assert.InRange(flipCos, 0.9, 0.9999);   // the mirror image's embedding is close to, not equal to, the original's
         Assert.Equal(1.0, Math.Sqrt(flipped.Embedding.Sum(v => (double)v * v)), 4);
+
+        // Its percentage uses its own calibration once it has one (lookalike calibrate --model ... --out FOLDER/calibration.json).
+        Assert.Same(Calibration.Default, mine.Calibration);
+        new Calibration("mine-0123abcd", 10, -3, "test").Save(tmp["mine/calibration.json"]);
+        var other = Directory.EnumerateFiles(Path.GetDirectoryName(photo)!).Order(StringComparer.Ordinal).Last();
+        var compare = Cli.Json("compare", photo, other, "--model", tmp["mine"]);
+        var cos = compare.GetProperty("similarity").GetDouble();
+        Assert.Equal(1 / (1 + Math.Exp(-(10 * cos - 3))), compare.GetProperty("probability").GetDouble(), 3);
 
         var e = Assert.Throws<ModelFetchException>(() => EmbedderChoice.Resolve(fx.Store, tmp["nothing-here"]));
         Assert.Contains("installed: stock", e.Message);

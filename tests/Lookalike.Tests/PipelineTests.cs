@@ -140,4 +140,47 @@ public class PipelineTests(PipelineFixture fx)
         Assert.True(Verification.Similarity(original, rotated) > 0.95f, $"similarity {Verification.Similarity(original, rotated):F3}");
         Assert.InRange(rotated.Box.CenterX, original.Box.CenterX - 10, original.Box.CenterX + 10);
     }
+
+    [Fact]
+    public void Reduced_scale_decode_for_indexing_keeps_boxes_in_file_pixels_and_the_embedding()
+    {
+        // The largest photos of deepface-pairs (up to 4352x2903): decoded at 1/2-1/8 scale for indexing.
+        var big = Directory.EnumerateFiles(Path.Combine(Shared.Set("deepface-pairs"), "images"), "*.jpg", SearchOption.AllDirectories)
+            .OrderByDescending(f => new FileInfo(f).Length).Take(4).ToList();
+        foreach (var photo in big)
+        {
+            var full = fx.Pipeline.Analyze(photo);
+            var fast = fx.Pipeline.Analyze(photo, AnalyzeOptions.Indexing);
+            Assert.Equal((full.Width, full.Height), (fast.Width, fast.Height));
+            var (a, b) = (full.Largest!, fast.Largest!);
+            Assert.True(Math.Abs(a.Box.CenterX - b.Box.CenterX) < 0.05 * a.Box.Width && Math.Abs(a.Box.Height - b.Box.Height) < 0.1 * a.Box.Height,
+                $"{Path.GetFileName(photo)}: box {a.Box} at full size, {b.Box} reduced");
+            Assert.True(Verification.Similarity(a, b) > 0.98, $"{Path.GetFileName(photo)}: cosine {Verification.Similarity(a, b):F3}");
+            Assert.Equal(FacePipeline.NotChecked, b.CropScore);  // accepted on the norm; the crop check was skipped
+            Assert.True(a.CropScore >= 0.5f);
+        }
+        using var sized = ImageLoader.Load(big[0], null, 640, out var scale);
+        Assert.True(scale < 1 && Math.Max(sized.Width, sized.Height) >= 640, $"{sized.Width}x{sized.Height} at scale {scale}");
+    }
+
+    [Fact]
+    public void BlazeFace_finds_the_same_faces_and_no_face_where_there_is_none()
+    {
+        fx.Store.Ensure(Models.ModelStore.BlazeFace);
+        using var blaze = new FacePipeline(fx.Store, new PipelineOptions { Detector = DetectorChoice.BlazeFace });
+        Assert.IsType<BlazeFaceDetector>(blaze.Detector);
+        var couple = Edge("multi_face/couple.jpg");
+        var ours = fx.Pipeline.Analyze(couple).Faces;
+        var theirs = blaze.Analyze(couple).Faces;
+        Assert.Equal(2, theirs.Count);
+        // Each BlazeFace face is one of ours: its box (mapped to our box convention) overlaps, and it embeds alike.
+        foreach (var f in theirs)
+        {
+            var twin = ours.MaxBy(o => o.Box.IoU(f.Box))!;
+            Assert.True(twin.Box.IoU(f.Box) > 0.6, $"IoU {twin.Box.IoU(f.Box):F2}: {f.Box} vs {twin.Box}");
+            Assert.True(Verification.Similarity(f, twin) > 0.9);
+        }
+        foreach (var photo in Directory.EnumerateFiles(Edge("no_face")))
+            Assert.Empty(blaze.Analyze(photo).Faces);
+    }
 }

@@ -26,7 +26,7 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
     public FaceEmbedder(string modelPath, int threads = 1) : this(modelPath, Id, flip: false, threads) { }
 
     /// <param name="modelId">Id stored with the embeddings (a fine-tuned copy has its own).</param>
-    /// <param name="flip">Flip-TTA: the sum of the face's and its mirror image's embeddings (twice the cost).</param>
+    /// <param name="flip">Flip-TTA: the mean of the face's and its mirror image's embeddings (twice the cost).</param>
     /// <param name="input">How the model wants its face (size, alignment, normalisation); null: the stock model's.</param>
     public FaceEmbedder(string modelPath, string modelId, bool flip, int threads = 1, EmbedderInput? input = null)
     {
@@ -59,7 +59,9 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
         var embedding = _model.Run(input)[0];
         if (!_flip) return embedding;
         MirrorRows(input, FaceAligner.Size);
+        // The mean, not the sum: the raw norm stays on the scale the face check's norm threshold was measured on.
         System.Numerics.Tensors.TensorPrimitives.Add(embedding, _model.Run(input)[0], embedding);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(embedding, 0.5f, embedding);
         return embedding;
     }
 
@@ -75,7 +77,9 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
         if (aligned.Width != input.Size || aligned.Height != input.Size)
             throw new ArgumentException($"embedder {ModelId} needs a {input.Size}x{input.Size} face, got {aligned.Width}x{aligned.Height}");
         var embedding = _model.Run(input.ToTensor(aligned, mirror: false))[0];
-        if (_flip) System.Numerics.Tensors.TensorPrimitives.Add(embedding, _model.Run(input.ToTensor(aligned, mirror: true))[0], embedding);
+        if (!_flip) return embedding;
+        System.Numerics.Tensors.TensorPrimitives.Add(embedding, _model.Run(input.ToTensor(aligned, mirror: true))[0], embedding);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(embedding, 0.5f, embedding);
         return embedding;
     }
 

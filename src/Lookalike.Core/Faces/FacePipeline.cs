@@ -60,6 +60,16 @@ public sealed record PipelineOptions
     public ImageLimits Limits { get; init; } = ImageLimits.Default;
     /// <summary>The embedder to run (<see cref="EmbedderChoice.Resolve"/>); null: the stock one.</summary>
     public EmbedderChoice? Embedder { get; init; }
+    /// <summary>The detector that finds faces (the crop check always uses the faceplugin one it was measured with).</summary>
+    public DetectorChoice Detector { get; init; } = DetectorChoice.UltraFace;
+}
+
+public enum DetectorChoice
+{
+    /// <summary>faceplugin's fr_detect (UltraFace layout), letterboxed 320x240: the default.</summary>
+    UltraFace,
+    /// <summary>MediaPipe BlazeFace front 128x128.</summary>
+    BlazeFace,
 }
 
 /// <summary>
@@ -84,6 +94,7 @@ public sealed class FacePipeline : IDisposable
     private const int RetryCandidates = 3;
 
     private readonly UltraFaceDetector _detector;
+    private readonly BlazeFaceDetector? _blazeFace;
     private readonly LandmarkModel _landmarks;
     private readonly FaceEmbedder _embedder;
 
@@ -94,6 +105,12 @@ public sealed class FacePipeline : IDisposable
         if (!store.IsPresent(package))
             throw new ModelFetchException($"models are not in {store.Directory}: run 'lookalike models fetch' first.");
         _detector = new UltraFaceDetector(store.PathOf(package.Files[0]), Options.Threads);
+        if (Options.Detector == DetectorChoice.BlazeFace)
+        {
+            if (!store.IsPresent(ModelStore.BlazeFace))
+                throw new ModelFetchException($"BlazeFace is not in {store.Directory}: run 'lookalike models fetch' first.");
+            _blazeFace = new BlazeFaceDetector(store.PathOf(ModelStore.BlazeFace.Files[0]), Options.Threads);
+        }
         _landmarks = new LandmarkModel(store.PathOf(package.Files[1]), Options.Threads);
         Embedding = Options.Embedder ?? EmbedderChoice.Resolve(store, null);
         if (!File.Exists(Embedding.Path)) throw new ModelFetchException($"embedder not found: {Embedding.Path}");
@@ -112,9 +129,12 @@ public sealed class FacePipeline : IDisposable
     public PipelineOptions Options { get; }
     /// <summary>The embedder this pipeline runs (stock unless <see cref="PipelineOptions.Embedder"/> says otherwise).</summary>
     public EmbedderChoice Embedding { get; }
+    /// <summary>How this pipeline's cosines become a probability of the same person.</summary>
+    public Calibration Calibration => Embedding.Calibration;
     public string ModelId => _embedder.ModelId;
     public int Dimension => _embedder.Dimension;
-    public IFaceDetector Detector => _detector;
+    /// <summary>The detector that finds faces (<see cref="PipelineOptions.Detector"/>).</summary>
+    public IFaceDetector Detector => (IFaceDetector?)_blazeFace ?? _detector;
     public ILandmarker Landmarker => _landmarks;
     public IFaceEmbedder Embedder => _embedder;
 
@@ -146,7 +166,7 @@ public sealed class FacePipeline : IDisposable
         var (w, h) = (image.Width, image.Height);
         var shortSide = Math.Min(w, h);
         var faces = new List<Face>();
-        foreach (var det in _detector.Detect(image))
+        foreach (var det in Detector.Detect(image))
         {
             var square = det.Box.ToSquare();
             if (square.ClipTo(w, h).Height > FrameFillingFraction * shortSide
@@ -187,7 +207,7 @@ public sealed class FacePipeline : IDisposable
     /// <summary>Detects on a padded canvas and returns the largest face that passes the strict check.</summary>
     private Face? FirstStrict(SKBitmap image, float padding, FaceSource source)
     {
-        var candidates = _detector.Detect(image, padding).OrderByDescending(d => d.Box.Area).Take(RetryCandidates);
+        var candidates = Detector.Detect(image, padding).OrderByDescending(d => d.Box.Area).Take(RetryCandidates);
         foreach (var det in candidates)
         {
             var face = Build(image, det.Box.ToSquare(), det.Score, source);
@@ -250,6 +270,7 @@ public sealed class FacePipeline : IDisposable
     public void Dispose()
     {
         _detector.Dispose();
+        _blazeFace?.Dispose();
         _landmarks.Dispose();
         _embedder.Dispose();
     }

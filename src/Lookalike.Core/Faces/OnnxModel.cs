@@ -23,6 +23,8 @@ internal sealed class OnnxModel : IDisposable
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            // Warnings such as BlazeFace's unused initializers are noise on stderr; errors still show.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         _session = new InferenceSession(path, options);
         _inputNames = [_session.InputNames[0]];

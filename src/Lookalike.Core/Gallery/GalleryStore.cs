@@ -113,6 +113,17 @@ public static class GalleryStore
         location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) ||
         location.StartsWith("Host=", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Reads rows of (path, identity, sha256, size, mtime, outcome, detail, model), the same in both stores.</summary>
+    internal static List<FileRecord> ReadFiles(System.Data.Common.DbCommand cmd)
+    {
+        var list = new List<FileRecord>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            list.Add(new FileRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4),
+                OutcomeNames.Parse(r.GetString(5)), r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7)));
+        return list;
+    }
+
     /// <summary>Opens (creating if needed) the store at <paramref name="location"/>: a SQLite file path or a PostgreSQL location.</summary>
     public static IGalleryStore Open(string location) =>
         IsPostgres(location) ? new PostgresGalleryStore(location) : new SqliteGalleryStore(location);

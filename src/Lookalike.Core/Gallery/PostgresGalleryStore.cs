@@ -86,7 +86,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         using var c = _db.OpenConnection();
         using var cmd = new NpgsqlCommand("SELECT path, identity, sha256, size, mtime, outcome, detail, model FROM gallery_files WHERE starts_with(path, $1)", c);
         cmd.Parameters.AddWithValue(root.TrimEnd('/') + "/");
-        return ReadFiles(cmd).ToDictionary(f => f.Path, StringComparer.Ordinal);
+        return GalleryStore.ReadFiles(cmd).ToDictionary(f => f.Path, StringComparer.Ordinal);
     }
 
     public void Write(IReadOnlyList<FileResult> results)
@@ -195,17 +195,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
     {
         using var c = _db.OpenConnection();
         using var cmd = new NpgsqlCommand("SELECT path, identity, sha256, size, mtime, outcome, detail, model FROM gallery_files ORDER BY path COLLATE \"C\"", c);
-        return ReadFiles(cmd);
-    }
-
-    private static List<FileRecord> ReadFiles(NpgsqlCommand cmd)
-    {
-        var list = new List<FileRecord>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-            list.Add(new FileRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4),
-                OutcomeNames.Parse(r.GetString(5)), r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7)));
-        return list;
+        return GalleryStore.ReadFiles(cmd);
     }
 
     public List<StoredFace> Faces(string model)

@@ -69,7 +69,7 @@ public sealed class SqliteGalleryStore : IGalleryStore
         using var cmd = _db.CreateCommand();
         cmd.CommandText = "SELECT path, identity, sha256, size, mtime, outcome, detail, model FROM files WHERE substr(path, 1, length($p)) = $p";
         cmd.Parameters.AddWithValue("$p", prefix);
-        return ReadFiles(cmd).ToDictionary(f => f.Path, StringComparer.Ordinal);
+        return GalleryStore.ReadFiles(cmd).ToDictionary(f => f.Path, StringComparer.Ordinal);
     }
 
     /// <summary>Writes results in one transaction: each file's row replaces the old one, with its face.</summary>
@@ -172,17 +172,7 @@ public sealed class SqliteGalleryStore : IGalleryStore
     {
         using var cmd = _db.CreateCommand();
         cmd.CommandText = "SELECT path, identity, sha256, size, mtime, outcome, detail, model FROM files ORDER BY path";
-        return ReadFiles(cmd);
-    }
-
-    private static List<FileRecord> ReadFiles(SqliteCommand cmd)
-    {
-        var list = new List<FileRecord>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-            list.Add(new FileRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4),
-                OutcomeNames.Parse(r.GetString(5)), r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7)));
-        return list;
+        return GalleryStore.ReadFiles(cmd);
     }
 
     /// <summary>All face embeddings made by <paramref name="model"/>.</summary>

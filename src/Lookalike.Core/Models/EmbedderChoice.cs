@@ -15,6 +15,13 @@ namespace Lookalike.Models;
 /// <param name="Input">The model's own input description (model.json "input", e.g. a converted TFJS model); null: the stock one's.</param>
 public sealed record EmbedderChoice(string Name, string Path, string BaseId, bool Flip, Faces.EmbedderInput? Input = null)
 {
+    /// <summary>
+    /// The percentage's calibration for this model: the folder's calibration.json (`lookalike calibrate --model NAME
+    /// --out FOLDER/calibration.json`) when there is one, else the stock model's (flip-TTA moves cosines by a few
+    /// thousandths: docs/accuracy.md "Models compared"), which <see cref="Lookalike.Calibration.ModelId"/> then names.
+    /// </summary>
+    public Calibration Calibration { get; init; } = Calibration.Default;
+
     public const string Stock = "stock";
 
     /// <summary>The id stored with embeddings: the model's id, plus "+flip" with flip-TTA.</summary>
@@ -44,7 +51,8 @@ public sealed record EmbedderChoice(string Name, string Path, string BaseId, boo
             var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, file ?? "embedder.onnx"));
             if (string.IsNullOrEmpty(id) || !File.Exists(path)) throw new ModelFetchException($"{manifest}: needs an 'id' and an existing 'embedder' file");
             var input = json.RootElement.TryGetProperty("input", out var i) ? Faces.EmbedderInput.FromJson(i) : null;
-            return new EmbedderChoice(name, path, id, flip, input);
+            var calibration = System.IO.Path.Combine(dir, "calibration.json");
+            return new EmbedderChoice(name, path, id, flip, input) { Calibration = File.Exists(calibration) ? Calibration.Load(calibration) : Calibration.Default };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {

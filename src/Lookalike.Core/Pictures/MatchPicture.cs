@@ -8,7 +8,7 @@ public static class MatchPicture
 {
     private const int Thumb = 112, Pad = 12, Caption = 40;
 
-    public static byte[] Render(IReadOnlyList<FaceMatches> results, IGalleryStore store)
+    public static byte[] Render(IReadOnlyList<FaceMatches> results, IGalleryStore store, Calibration? calibration = null)
     {
         var columns = 1 + Math.Max(1, results.Count == 0 ? 1 : results.Max(r => r.Matches.Count));
         var rows = Math.Max(1, results.Count);
@@ -32,7 +32,7 @@ public static class MatchPicture
                     if (store.Thumbnail(m.BestFaceId) is { } jpeg) DrawJpeg(canvas, jpeg, x, y);
                     Fonts.Draw(canvas, Shorten(m.Identity, 18), x, y + Thumb + 16, 13, SKColors.Black);
                     var same = m.BestSimilarity >= Verification.Threshold;
-                    Fonts.Draw(canvas, $"{Calibration.Default.Probability(m.BestSimilarity):P0} · cos {m.Similarity:F2}", x, y + Thumb + 32, 12, same ? new SKColor(0, 120, 0) : SKColors.DimGray);
+                    Fonts.Draw(canvas, $"{(calibration ?? Calibration.Default).Probability(m.BestSimilarity):P0} · cos {m.Similarity:F2}", x, y + Thumb + 32, 12, same ? new SKColor(0, 120, 0) : SKColors.DimGray);
                     x += Thumb + 40;
                 }
             }

@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Lookalike.Faces;
+using Lookalike.Models;
+using Lookalike.Training.Onnx;
+
+namespace Lookalike.Training;
+
+/// <summary>OUT/model.json: what a trained model folder holds (the contract with `--model` in the other commands).</summary>
+public sealed record ModelInfo(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("base")] string Base,
+    [property: JsonPropertyName("embedder")] string Embedder,
+    [property: JsonPropertyName("identities")] int Identities,
+    [property: JsonPropertyName("epochs")] int Epochs,
+    [property: JsonPropertyName("trained_at")] string TrainedAt);
+
+/// <summary>
+/// A trained model folder: OUT/embedder.onnx (the stock graph with the trained initializers written in place, so input,
+/// output and preprocessing are the stock ones) and OUT/model.json with id "&lt;folder name&gt;-&lt;first 8 hex of the onnx
+/// file's SHA-256&gt;".
+/// </summary>
+public static class TrainedModel
+{
+    public const string EmbedderFile = "embedder.onnx";
+    public const string InfoFile = "model.json";
+
+    public static ModelInfo Write(string outDir, OnnxFile graph, IReadOnlyDictionary<string, float[]> weights, int identities, int epochs)
+    {
+        var dir = Path.GetFullPath(outDir).TrimEnd('/');
+        Directory.CreateDirectory(dir);
+        var onnx = Path.Combine(dir, EmbedderFile);
+        var bytes = graph.WithWeights(weights);
+        File.WriteAllBytes(onnx, bytes);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var info = new ModelInfo($"{Path.GetFileName(dir)}-{sha[..8]}", FaceEmbedder.Id, EmbedderFile, identities, epochs,
+            DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+        File.WriteAllText(Path.Combine(dir, InfoFile), JsonSerializer.Serialize(info, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return info;
+    }
+
+    public static ModelInfo ReadInfo(string dir) =>
+        JsonSerializer.Deserialize<ModelInfo>(File.ReadAllText(Path.Combine(dir, InfoFile)))
+        ?? throw new FormatException($"{Path.Combine(dir, InfoFile)} is empty");
+
+    /// <summary>
+    /// The embedder ONNX file for a --model value, with the same names the other commands accept: empty, <c>stock</c>,
+    /// <c>faceplugin</c> or the stock id; a folder written by 'lookalike train'; the name of such a folder under
+    /// &lt;models folder&gt;/custom/; or an .onnx file. A <c>+flip</c> suffix (flip test-time augmentation elsewhere) is
+    /// dropped: training and Grad-CAM work on the single graph.
+    /// </summary>
+    public static (string Path, string Id) Resolve(string? model, ModelStore store)
+    {
+        var name = string.IsNullOrWhiteSpace(model) ? "stock" : model.Trim();
+        if (name.LastIndexOf('@') is var at and >= 0)
+        {
+            if (!name[(at + 1)..].Equals("ultraface", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"{name}: training and Grad-CAM use the stock detector (ultraface)");
+            name = name[..at];
+        }
+        if (name.EndsWith("+flip", StringComparison.OrdinalIgnoreCase)) name = name[..^"+flip".Length];
+        if (name is "stock" or "faceplugin" or FaceEmbedder.Id)
+        {
+            var stock = ModelStore.Faceplugin.Files.First(f => f.Name == "fr_feature.onnx");
+            store.Ensure(ModelStore.Faceplugin);
+            return (store.PathOf(stock), FaceEmbedder.Id);
+        }
+        foreach (var dir in new[] { name, Path.Combine(store.Directory, "custom", name) })
+        {
+            if (!File.Exists(Path.Combine(dir, InfoFile))) continue;
+            var info = ReadInfo(dir);
+            return (Path.GetFullPath(Path.Combine(dir, info.Embedder)), info.Id);
+        }
+        if (File.Exists(name) && name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            return (Path.GetFullPath(name), Path.GetFileNameWithoutExtension(name));
+        throw new FileNotFoundException($"model not found: {name} (give 'stock', a folder written by 'lookalike train', its name under " +
+                                        $"{Path.Combine(store.Directory, "custom")}, or an .onnx file)");
+    }
+}
