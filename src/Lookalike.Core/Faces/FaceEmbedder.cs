@@ -67,12 +67,12 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
 
     private float[] EmbedDescribed(SKBitmap aligned, EmbedderInput input)
     {
-        // The pipeline's 112x112 crop (explain, bench, accuracy timing) serves a model whose template is the ArcFace one
-        // scaled to its size: same geometry, resized. The pipeline itself warps such a model's crop from the photo.
-        if (aligned.Width == FaceAligner.Size && aligned.Height == FaceAligner.Size && input.Size != FaceAligner.Size && input.IsScaledStockTemplate)
+        // Given the pipeline's 112x112 ArcFace crop (explain, bench), warp it onto the model's own template; the
+        // pipeline itself warps the model's crop from the photo (sharper, and nothing cut off).
+        if (aligned.Width == FaceAligner.Size && aligned.Height == FaceAligner.Size && !input.UsesStockCrop)
         {
-            using var resized = aligned.Resize(new SKImageInfo(input.Size, input.Size, SKColorType.Rgba8888, SKAlphaType.Premul), Sampling.Smooth);
-            return EmbedDescribed(resized, input);
+            using var warped = FaceAligner.Align(aligned, FaceAligner.Template, input.Template, input.Size);
+            return EmbedDescribed(warped, input);
         }
         if (aligned.Width != input.Size || aligned.Height != input.Size)
             throw new ArgumentException($"embedder {ModelId} needs a {input.Size}x{input.Size} face, got {aligned.Width}x{aligned.Height}");
@@ -101,10 +101,6 @@ public sealed record EmbedderInput(int Size, bool Nhwc, bool Bgr, float[] Mean, 
 {
     /// <summary>True when the crop is the pipeline's own 112x112 ArcFace-aligned one (no second warp needed).</summary>
     public bool UsesStockCrop => Size == FaceAligner.Size && Template.SequenceEqual(FaceAligner.Template);
-
-    /// <summary>True when the template is the ArcFace one scaled to <see cref="Size"/> (the 112x112 crop resized is this crop).</summary>
-    public bool IsScaledStockTemplate =>
-        ScaledTemplate(Size).Zip(Template, (a, b) => Math.Abs(a.X - b.X) + Math.Abs(a.Y - b.Y)).All(d => d < 1e-3f);
 
     public static PointF[] ScaledTemplate(int size) =>
         [.. FaceAligner.Template.Select(p => new PointF(p.X * size / FaceAligner.Size, p.Y * size / FaceAligner.Size))];
