@@ -122,7 +122,7 @@ internal static class AccuracyCommand
             if (shortfalls.Count == 0) md.AppendLine("Every set here meets ROC-AUC ≥ 0.99 and celebs-24 rank-1 ≥ 0.97.");
             foreach (var s in shortfalls) md.AppendLine($"- {s}");
             md.AppendLine("- Two detectors (faceplugin's and BlazeFace front-128, both with the retries and checks of shared/notes/models.md) and the " +
-                          "embedders given to --compare (converted TFJS ones too: mobilefacenet, faceres) are measured above. Detector input size and alignment variants are not rows here; " +
+                          "embedders given to --compare (converted TFJS ones too: dlib, faceres, mobilefacenet) are measured above. Detector input size and alignment variants are not rows here; " +
                           "shared/notes/models.md measured them (letterbox vs stretch, landmark crop, 5-point template) and this pipeline follows the best.");
             md.AppendLine("- Groups are formed by data set; no set here is labelled by age or gender, and the Japanese sets are small (30 and 18 images).");
             var file = parse.GetValue(output)!;

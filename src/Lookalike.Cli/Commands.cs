@@ -33,7 +33,7 @@ internal static class Commands
 
     internal static readonly Option<string?> ModelOption = new("--model")
     {
-        Description = "Embedder: stock (default), stock+flip (flip-TTA), a converted TFJS model installed by 'models fetch --model NAME' (mobilefacenet, faceres), or a fine-tuned model (a folder from 'lookalike train', or its name under <models>/custom)",
+        Description = "Embedder: stock (default), stock+flip (flip-TTA), a converted TFJS model installed by 'models fetch --model NAME' (dlib, faceres, mobilefacenet), or a fine-tuned model (a folder from 'lookalike train', or its name under <models>/custom)",
         Recursive = true,
     };
 

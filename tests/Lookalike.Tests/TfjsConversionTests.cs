@@ -9,8 +9,8 @@ namespace Lookalike.Tests;
 
 /// <summary>
 /// TFJS embedders converted to ONNX: the converted graph agrees with the original model run by TensorFlow.js
-/// (pure-JS CPU backend, tests/tfjs-reference) on a real face, runs in the pipeline under its own id, and bad input
-/// (unknown op, corrupt shard) is refused with a clear error.
+/// (pure-JS CPU backend, tests/tfjs-reference; face-api's own code for the dlib ResNet) on a real face, runs in the
+/// pipeline under its own id, and bad input (unknown op, corrupt shard) is refused with a clear error.
 /// </summary>
 [Collection(PipelineCollection.Name)]
 public class TfjsConversionTests(PipelineFixture fx, ITestOutputHelper log)
@@ -113,24 +113,26 @@ public class TfjsConversionTests(PipelineFixture fx, ITestOutputHelper log)
         Assert.True(cosine > 0.99999, $"cosine {cosine}");
     }
 
-    [Fact]
-    public void Faceres_runs_in_the_pipeline_on_its_own_224_pixel_crop_under_its_own_id_and_tells_people_apart()
+    [Theory]
+    [InlineData("faceres", "human-models-faceres-3.0.4", 224, 1024)]
+    [InlineData("dlib", "face-api-dlib-1.7.15", 150, 128)]
+    public void A_converted_model_runs_in_the_pipeline_on_its_own_crop_under_its_own_id_and_tells_people_apart(string name, string id, int size, int dimension)
     {
-        TfjsEmbedder.FaceRes.Install(fx.Store);
-        var choice = EmbedderChoice.Resolve(fx.Store, "faceres");
-        Assert.Equal("human-models-faceres-3.0.4", choice.Id);
-        Assert.Equal(224, choice.Input!.Size);
+        TfjsEmbedder.Find(name)!.Install(fx.Store);
+        var choice = EmbedderChoice.Resolve(fx.Store, name);
+        Assert.Equal(id, choice.Id);
+        Assert.Equal(size, choice.Input!.Size);
         using var pipeline = new FacePipeline(fx.Store, new PipelineOptions { Embedder = choice });
-        Assert.Equal(1024, pipeline.Dimension);
+        Assert.Equal(dimension, pipeline.Dimension);
         Face Largest(string person, string file) => pipeline.Analyze(Celeb(person, file)).Largest ?? throw new Xunit.Sdk.XunitException($"no face in {person}/{file}");
         var obama = Largest("Barack_Obama", "1.jpg");
         var obama2 = Largest("Barack_Obama", "105.jpg");
         var other = Largest("Daniel_Radcliffe", Path.GetFileName(Directory.EnumerateFiles(Path.Combine(Shared.Set("celebs-24"), "images", "Daniel_Radcliffe")).Order(StringComparer.Ordinal).First()));
-        Assert.Equal(1024, obama.Embedding.Length);
+        Assert.Equal(dimension, obama.Embedding.Length);
         Assert.Equal(1.0, Math.Sqrt(obama.Embedding.Sum(v => (double)v * v)), 4);
         var same = Verification.Similarity(obama, obama2);
         var different = Verification.Similarity(obama, other);
-        log.WriteLine($"same {same:F3}, different {different:F3}");
+        log.WriteLine($"{name}: same {same:F3}, different {different:F3}");
         Assert.True(same > different + 0.1, $"same-person cosine {same:F3} should clearly beat a different person's {different:F3}");
     }
 
