@@ -97,6 +97,8 @@ Command TrainCommand()
         using var net = new OnnxNet(graph);
         var result = Progress(options, (onEpoch, onStep) => new Trainer(net, options) { OnEpoch = onEpoch, OnStep = onStep }.Train(train, val));
         var info = TrainedModel.Write(outDir, graph, result.BestWeights, train.Select(f => f.Identity).Distinct().Count(), result.BestEpoch);
+        var calibration = TrainedModel.Calibrate(outDir, info, val);
+        if (calibration is not null) Console.Error.WriteLine($"calibrated the percentage on the validation identities: {calibration}");
         if (parse.GetValue(json))
             Console.WriteLine(JsonSerializer.Serialize(new
             {

@@ -40,6 +40,24 @@ public static class TrainedModel
         return info;
     }
 
+    /// <summary>
+    /// Fits the model's own percentage (Platt, as `lookalike calibrate`) on all pairs of the held-apart validation
+    /// faces, embedded by the exported ONNX file, and writes OUT/calibration.json, which every command then uses for
+    /// this model. Null (nothing written) without at least two validation identities. The validation identities also
+    /// chose the epoch, so check it on your own pairs with `lookalike eval --model OUT`.
+    /// </summary>
+    public static Calibration? Calibrate(string outDir, ModelInfo info, IReadOnlyList<AlignedFace> validation)
+    {
+        if (validation.Select(f => f.Identity).Distinct().Count() < 2) return null;
+        var embeddings = FaceData.EmbedOnnx(Path.Combine(outDir, info.Embedder), [.. validation.Select(f => f.Rgba)]);
+        var map = validation.Select((f, i) => (f.Path, E: embeddings[i])).ToDictionary(x => x.Path, x => (float[]?)x.E);
+        var pairs = Evaluation.PersonFolders.Pairs([.. validation.Select(f => new Evaluation.LabelledImage(f.Path, f.Identity))]);
+        var calibration = Calibration.Fit(new Evaluation.ImageEmbeddings(map).Score(pairs), info.Id,
+            $"lookalike train validation identities ({pairs.Count} pairs)");
+        calibration.Save(Path.Combine(outDir, "calibration.json"));
+        return calibration;
+    }
+
     public static ModelInfo ReadInfo(string dir) =>
         JsonSerializer.Deserialize<ModelInfo>(File.ReadAllText(Path.Combine(dir, InfoFile)))
         ?? throw new FormatException($"{Path.Combine(dir, InfoFile)} is empty");

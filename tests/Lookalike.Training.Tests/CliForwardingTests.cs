@@ -36,7 +36,8 @@ public sealed class CliForwardingTests
     {
         using var temp = new TempDir();
         var outDir = Path.Combine(temp.Path, "jp");
-        var (code, output, err) = Run(null, "train", "--identities", Path.Combine(Shared.Set("jp-sample"), "images"), "--epochs", "1",
+        // jp-politicians: 9 people, so 2 are held apart for validation (and calibration).
+        var (code, output, err) = Run(null, "train", "--identities", Path.Combine(Shared.Set("jp-politicians"), "images"), "--epochs", "1",
             "--freeze-until", "Add_73", "--out", outDir, "--json");
         Assert.True(code == 0, err);
         using var json = JsonDocument.Parse(output);
@@ -45,6 +46,10 @@ public sealed class CliForwardingTests
         Assert.True(File.Exists(Path.Combine(outDir, "embedder.onnx")));
         Assert.Equal(id, TrainedModel.ReadInfo(outDir).Id);
         Assert.Contains("epoch 1/1", err); // the progress display's per-epoch line
+        // The model's own percentage, fitted on the validation identities, is what the main CLI then uses for it.
+        var calibration = Lookalike.Calibration.Load(Path.Combine(outDir, "calibration.json"));
+        Assert.Equal(id, calibration.ModelId);
+        Assert.True(calibration.Slope > 0, calibration.ToString());
     }
 
     [Fact]

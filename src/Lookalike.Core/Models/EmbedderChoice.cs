@@ -11,7 +11,7 @@ namespace Lookalike.Models;
 /// <param name="Name">What the user typed (<c>stock</c>, a folder or a name under the models folder), for messages.</param>
 /// <param name="Path">The ONNX file.</param>
 /// <param name="BaseId">The model's own id (<see cref="Faces.FaceEmbedder.Id"/> for the stock one).</param>
-/// <param name="Flip">Add the embedding of the mirrored face (flip-TTA).</param>
+/// <param name="Flip">Average with the embedding of the mirrored face (flip-TTA).</param>
 /// <param name="Input">The model's own input description (model.json "input", e.g. a converted TFJS model); null: the stock one's.</param>
 public sealed record EmbedderChoice(string Name, string Path, string BaseId, bool Flip, Faces.EmbedderInput? Input = null)
 {
