@@ -120,7 +120,9 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
                     else
                     {
                         var work = Task.Run(() => Process(item.Path, item.Identity, sha, item.Info, options));
-                        var result = work.Wait(options.FileTimeout)
+                        // Wait on the handle, not Task.Wait: Task.Wait may run a not-yet-started task inline on this
+                        // thread, and then no timeout applies (seen as a flaky timeout test).
+                        var result = ((IAsyncResult)work).AsyncWaitHandle.WaitOne(options.FileTimeout)
                             ? work.Result
                             : new FileResult(new FileRecord(item.Path, item.Identity, sha, item.Info.Length, item.Info.LastWriteTimeUtc.Ticks,
                                 Outcome.TimedOut, $"still running after {options.FileTimeout.TotalSeconds:F0} s", pipeline.ModelId), null);
