@@ -88,7 +88,10 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
 
         var results = new BlockingCollection<FileResult>(boundedCapacity: options.BatchSize * 4);
         var embedded = 0;
-        var writer = Task.Run(() =>
+        // The writer and each file's analysis run on threads of their own (LongRunning), not on the thread pool: the
+        // pool's threads are the Parallel.ForEach workers, which block waiting for them, and on 2 cores the pool grows
+        // too slowly to serve both (measured: 2 workers indexed slower than 1).
+        var writer = Task.Factory.StartNew(() =>
         {
             var batch = new List<FileResult>(options.BatchSize);
             foreach (var result in results.GetConsumingEnumerable())
@@ -101,7 +104,7 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
                 }
             }
             if (batch.Count > 0) store.Write(batch);
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         var cancelled = false;
         try
@@ -119,7 +122,8 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
                     }
                     else
                     {
-                        var work = Task.Run(() => Process(item.Path, item.Identity, sha, item.Info, options));
+                        var work = Task.Factory.StartNew(() => Process(item.Path, item.Identity, sha, item.Info, options),
+                            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                         // Wait on the handle, not Task.Wait: Task.Wait may run a not-yet-started task inline on this
                         // thread, and then no timeout applies (seen as a flaky timeout test).
                         var result = ((IAsyncResult)work).AsyncWaitHandle.WaitOne(options.FileTimeout)
