@@ -28,7 +28,7 @@ internal static class AccuracyCommand
         var cmd = new Command("accuracy", "Evaluate on every set in shared/data and write the accuracy table (docs/accuracy.md)") { output, workers, compare };
         cmd.SetAction(parse => Commands.Run(parse, () =>
         {
-            var data = DemoCommand.FindShared("") ?? throw new CliException("shared/data not found");
+            var data = SharedData.Find("") ?? throw new CliException("shared/data not found");
             string Set(string relative) => Path.Combine(data, relative);
             List<ImagePair> Folders(string relative) => PersonFolders.Pairs(PersonFolders.Read(Set(relative)));
             PairSet[] sets =

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using Lookalike.Evaluation;
 using Lookalike.Faces;
 using Lookalike.Gallery;
 using Lookalike.Imaging;
@@ -122,7 +123,7 @@ internal static class BenchCommand
             Line($"{"live: 640x480 frames/s, 1 face, tracked",-44} {fps,-26:F1} full analysis every frame {stillFps:F1}/s; target 15");
             summary["live_fps"] = Math.Round(fps, 1);
 
-            var dir = parse.GetValue(folder)?.FullName ?? DemoCommand.FindShared("celebs-24/images");
+            var dir = parse.GetValue(folder)?.FullName ?? SharedData.Find("celebs-24/images");
             if (dir is not null && Directory.Exists(dir))
             {
                 var count = Math.Max(10, parse.GetValue(indexFiles));
@@ -135,7 +136,7 @@ internal static class BenchCommand
                 summary["index_cpu_ms_per_photo"] = Math.Round(all.CpuMsPerPhoto, 1);
             }
             else Line("indexing not timed: no --index-dir and shared/data/celebs-24 not found");
-            if (DemoCommand.FindShared("deepface-pairs/images") is { } photos)
+            if (SharedData.Find("deepface-pairs/images") is { } photos)
             {
                 // Full-size photos (0.2-14 MP JPEGs): reduced-scale decode without the unneeded crop checks vs full decode with them.
                 var count = Directory.EnumerateFiles(photos, "*", SearchOption.AllDirectories).Count();
@@ -171,7 +172,7 @@ internal static class BenchCommand
     private static int MemoryOverIndexing(FacePipeline pipeline, int count, bool json)
     {
         var sources = new[] { "lfw-gray/images", "celebs-24/images", "deepface-pairs/images" }
-            .Select(DemoCommand.FindShared).OfType<string>()
+            .Select(SharedData.Find).OfType<string>()
             .SelectMany(d => Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories)).Order(StringComparer.Ordinal).ToList();
         if (sources.Count == 0) throw new CliException("shared/data not found: the memory check indexes its photos");
         var tmp = Directory.CreateTempSubdirectory("lookalike-memory-");
@@ -373,7 +374,7 @@ internal static class BenchCommand
 
     private static byte[] Sample1280x720()
     {
-        var source = DemoCommand.FindShared("deepface-pairs/images/Angelina_Jolie/img1.jpg")
+        var source = SharedData.Find("deepface-pairs/images/Angelina_Jolie/img1.jpg")
                      ?? throw new CliException("no --photo given and shared/data not found");
         using var original = ImageLoader.Load(source);
         // Fit the photo into 1280x720 on a grey background: a one-face landscape frame like a webcam's.

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lookalike.Evaluation;
 using Lookalike.Faces;
 using Lookalike.Gallery;
 using Lookalike.Pictures;
@@ -19,7 +20,7 @@ internal static class DemoCommand
         var cmd = new Command("demo", "Fetch models, index a gallery and match a sample photo") { dir, photo, outDir };
         cmd.SetAction(parse => Commands.Run(parse, () =>
         {
-            var galleryDir = parse.GetValue(dir)?.FullName ?? FindShared("celebs-24/images")
+            var galleryDir = parse.GetValue(dir)?.FullName ?? SharedData.Find("celebs-24/images")
                 ?? throw new CliException("no folder given and shared/data/celebs-24 not found: run 'lookalike demo DIR' with a folder per person");
             var output = parse.GetValue(outDir)!;
             output.Create();
@@ -73,21 +74,4 @@ internal static class DemoCommand
         return Directory.EnumerateFiles(galleryDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).FirstOrDefault()
                ?? throw new CliException($"{galleryDir} has no files");
     }
-
-    /// <summary>Finds shared/data/<paramref name="relative"/> beside the working directory or the program (or under $LOOKALIKE_DATA).</summary>
-    internal static string? FindShared(string relative)
-    {
-        var env = Environment.GetEnvironmentVariable("LOOKALIKE_DATA");
-        if (!string.IsNullOrEmpty(env)) return Exists(Path.Combine(env, relative));
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-            {
-                if (Exists(Path.Combine(d.FullName, "shared", "data", relative)) is { } found) return found;
-            }
-        }
-        return null;
-    }
-
-    private static string? Exists(string path) => File.Exists(path) || Directory.Exists(path) ? path : null;
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lookalike.Evaluation;
 using Lookalike.Reliability;
 
 namespace Lookalike.Cli;
@@ -34,7 +35,7 @@ internal static class FuzzCommand
         var photos = new List<string>();
         foreach (var set in new[] { "deepface-pairs/images", "lfw-gray/images", "jp-politicians/images", "celebs-24/images", "jp-sample/images" })
         {
-            var dir = DemoCommand.FindShared(set);
+            var dir = SharedData.Find(set);
             if (dir is not null) photos.AddRange(Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(40));
         }
         if (photos.Count == 0) throw new CliException("shared/data not found: the corpus is made from its photos");

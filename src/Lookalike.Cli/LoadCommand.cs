@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using Lookalike.Evaluation;
 using Lookalike.Web;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -25,7 +26,7 @@ internal static class LoadCommand
         cmd.SetAction(parse => Commands.Run(parse, () =>
         {
             var bytes = File.ReadAllBytes(parse.GetValue(photo)?.FullName
-                ?? DemoCommand.FindShared("deepface-pairs/images/Angelina_Jolie/img2.jpg")
+                ?? SharedData.Find("deepface-pairs/images/Angelina_Jolie/img2.jpg")
                 ?? throw new CliException("no --photo given and shared/data not found"));
             var total = Math.Clamp(parse.GetValue(requests), 1, 100_000);
             var inFlight = Math.Clamp(parse.GetValue(concurrency), 1, 256);

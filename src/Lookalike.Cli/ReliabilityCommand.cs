@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Lookalike.Evaluation;
 using Lookalike.Gallery;
 using Lookalike.Web;
 using Microsoft.Data.Sqlite;
@@ -206,7 +207,7 @@ internal static class ReliabilityCommand
 
     private static SoakResult Soak(HttpClient http, int requests)
     {
-        var photo = File.ReadAllBytes(DemoCommand.FindShared("lfw-gray/images/Abdel_Madi_Shabneh/Abdel_Madi_Shabneh_0001.jpg")
+        var photo = File.ReadAllBytes(SharedData.Find("lfw-gray/images/Abdel_Madi_Shabneh/Abdel_Madi_Shabneh_0001.jpg")
                                       ?? throw new CliException("shared/data not found"));
         var warm = LoadCommand.Run(http, _ => LoadCommand.Form(photo), 1000, 8, TimeSpan.FromMinutes(5));
         var (ws0, managed0) = LoadCommand.Memory();

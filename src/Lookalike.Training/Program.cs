@@ -70,7 +70,7 @@ Command TrainCommand()
         var outDir = parse.GetValue(output)?.FullName;
         if (parse.GetValue(experiment))
         {
-            var dataRoot = parse.GetValue(data)?.FullName ?? FindData();
+            var dataRoot = parse.GetValue(data)?.FullName ?? SharedData.Find() ?? throw new UserError("shared data not found: give --data DIR or set LOOKALIKE_DATA");
             outDir ??= Path.Combine(Path.GetTempPath(), "lookalike-experiment-model");
             var md = Progress(options, (onEpoch, onStep) =>
                 new Experiment(pipeline, dataRoot, onnx, Console.Error) { CropCache = Environment.GetEnvironmentVariable("LOOKALIKE_CROP_CACHE") }.Run(options, outDir, onEpoch, onStep));
@@ -182,15 +182,6 @@ static int Run(Func<int> action)
         Console.Error.WriteLine($"lookalike: {e.Message}");
         return 1;
     }
-}
-
-static string FindData()
-{
-    var env = Environment.GetEnvironmentVariable("LOOKALIKE_DATA");
-    if (!string.IsNullOrEmpty(env)) return env;
-    for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        if (Directory.Exists(Path.Combine(dir.FullName, "shared", "data"))) return Path.Combine(dir.FullName, "shared", "data");
-    throw new UserError("shared data not found: give --data DIR or set LOOKALIKE_DATA");
 }
 
 static double? Round(double v) => double.IsNaN(v) ? null : Math.Round(v, 4);

@@ -1,3 +1,4 @@
+using Lookalike.Evaluation;
 using Lookalike.Faces;
 using Lookalike.Models;
 
@@ -6,21 +7,10 @@ namespace Lookalike.Tests;
 /// <summary>Paths of the shared real photos (../shared/data beside the repository) and the real models.</summary>
 public static class Shared
 {
-    public static string Data { get; } = FindData();
+    public static string Data { get; } = SharedData.Find()
+        ?? throw new DirectoryNotFoundException("shared/data not found beside the repository; set LOOKALIKE_DATA");
 
     public static string Set(string name) => Path.Combine(Data, name);
-
-    private static string FindData()
-    {
-        var env = Environment.GetEnvironmentVariable("LOOKALIKE_DATA");
-        if (!string.IsNullOrEmpty(env)) return env;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException("shared/data not found beside the repository; set LOOKALIKE_DATA");
-    }
 }
 
 /// <summary>One pipeline with the real models for all tests (models fetched into the cache if missing).</summary>

@@ -8,21 +8,10 @@ namespace Lookalike.Training.Tests;
 /// <summary>Paths of the shared real photos (shared/data beside the repository, or $LOOKALIKE_DATA).</summary>
 public static class Shared
 {
-    public static string Data { get; } = FindData();
+    public static string Data { get; } = SharedData.Find()
+        ?? throw new DirectoryNotFoundException("shared/data not found beside the repository; set LOOKALIKE_DATA");
 
     public static string Set(string name) => Path.Combine(Data, name);
-
-    private static string FindData()
-    {
-        var env = Environment.GetEnvironmentVariable("LOOKALIKE_DATA");
-        if (!string.IsNullOrEmpty(env)) return env;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException("shared/data not found beside the repository; set LOOKALIKE_DATA");
-    }
 }
 
 /// <summary>The real models, the stock pipeline, and aligned crops of real photos, made once for all tests.</summary>
