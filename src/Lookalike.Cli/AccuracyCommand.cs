@@ -93,7 +93,7 @@ internal static class AccuracyCommand
             if (models.Length > 0)
             {
                 md.AppendLine("## Models compared").AppendLine();
-                md.AppendLine("Each combination (`EMBEDDER[@DETECTOR]`) on the same sets with the same rules (retries, checks, alignment; images " +
+                md.AppendLine("Each combination (`EMBEDDER[@DETECTOR][~ALIGNMENT]`) on the same sets with the same rules (retries, checks, alignment; images " +
                               "without a face count as failures). ms per image is the whole analysis (decode excluded) of the 62 deepface-pairs " +
                               "photos, one thread, median after a warm-up, measured in this run.").AppendLine();
                 // EER and TAR@FAR 1e-2 on the sets with enough pairs for them (thousands of different-person pairs).
@@ -107,7 +107,7 @@ internal static class AccuracyCommand
                 foreach (var name in models)
                 {
                     // The run's own combination is not embedded twice.
-                    var same = name == (parse.GetValue(Commands.ModelOption) ?? EmbedderChoice.Stock) && parse.GetValue(Commands.DetectorOption) is null;
+                    var same = name == (parse.GetValue(Commands.ModelOption) ?? EmbedderChoice.Stock) && parse.GetValue(Commands.DetectorOption) is null && parse.GetValue(Commands.AlignOption) is null;
                     using var other = same ? null : Commands.Pipeline(parse, name);
                     var p = other ?? pipeline;
                     var e = other is null ? embeddings : EvalCommand.Embed(p, all, Math.Max(1, parse.GetValue(workers)));
@@ -142,11 +142,14 @@ internal static class AccuracyCommand
             md.AppendLine("## Where the project is short").AppendLine();
             if (shortfalls.Count == 0) md.AppendLine("Every set here meets ROC-AUC ≥ 0.99 and celebs-24 rank-1 ≥ 0.97.");
             foreach (var s in shortfalls) md.AppendLine($"- {s}");
-            md.AppendLine("- Two detectors (faceplugin's and BlazeFace front-128, both with the retries and checks of shared/notes/models.md) and the " +
-                          "embedders given to --compare (converted TFJS ones too: dlib, faceres, mobilefacenet) are measured above. The converted models' crop " +
-                          "geometry and channel order were chosen on lfw-gray and celebs-24, so their figures there are optimistic, and they are accepted on " +
-                          "the crop check alone (no norm threshold measured for them). Detector input size and alignment variants are not rows here; " +
-                          "shared/notes/models.md measured them (letterbox vs stretch, landmark crop, 5-point template) and this pipeline follows the best.");
+            md.AppendLine("- The rows above are the combinations given to --compare: detectors `@blazeface` (BlazeFace front, 128 px input) and " +
+                          "`@blazeface256` (BlazeFace back, 256 px: the detector input-size variant; the UltraFace graph has its 320x240 input and anchors " +
+                          "built in, so it has none), alignment `~affine3` (the faceplugin JS's exact eyes-and-nose affine instead of the 5-point " +
+                          "least-squares similarity), flip-TTA `+flip`, and converted TFJS embedders (dlib, faceres, mobilefacenet); every detector runs " +
+                          "with the retries and checks of shared/notes/models.md. The converted models' crop geometry and channel order were chosen on " +
+                          "lfw-gray and celebs-24, so their figures there are optimistic, and they are accepted on the crop check alone (no norm threshold " +
+                          "measured for them). Other recipe choices (letterbox vs stretch, landmark crop margin, NMS) were measured in shared/notes/models.md " +
+                          "and the pipeline follows the best.");
             md.AppendLine("- Groups are formed by data set; no set here is labelled by age or gender, and the Japanese sets are small (30 and 18 images).");
             var file = parse.GetValue(output)!;
             file.Directory?.Create();

