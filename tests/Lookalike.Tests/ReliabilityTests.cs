@@ -89,6 +89,28 @@ public class ReliabilityTests(WebGalleryFixture gallery, PipelineFixture fx)
     }
 
     [Fact]
+    public void A_store_that_fails_mid_run_stops_the_run_with_its_own_error_instead_of_hanging()
+    {
+        using var tmp = new TempDir();
+        foreach (var f in Directory.EnumerateFiles(Path.Combine(Shared.Set("celebs-24"), "images"), "*", SearchOption.AllDirectories).Order().Take(16))
+            tmp.Copy(f, Path.Combine("g", Path.GetFileName(Path.GetDirectoryName(f))!, Path.GetFileName(f)));
+        using var store = new SqliteGalleryStore(tmp["t.db"]);
+        // A real SQLite failure: the faces table disappears under the store, so its first write fails.
+        using (var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={tmp["t.db"]};Pooling=False"))
+        {
+            other.Open();
+            using var drop = other.CreateCommand();
+            drop.CommandText = "DROP TABLE faces";
+            drop.ExecuteNonQuery();
+        }
+        // Batches of 1 fill the writer's small queue at once: without the writer, the workers would wait forever.
+        var run = Task.Run(() => new GalleryIndexer(fx.Pipeline, store).Index(tmp["g"], new IndexOptions { BatchSize = 1 }));
+        Assert.True(((IAsyncResult)run).AsyncWaitHandle.WaitOne(TimeSpan.FromMinutes(2)), "indexing hung after the store failed");
+        var error = Assert.IsType<Microsoft.Data.Sqlite.SqliteException>(run.Exception?.InnerException);
+        Assert.Contains("faces", error.Message);
+    }
+
+    [Fact]
     public async Task Clients_over_the_rate_limit_get_429()
     {
         await using var app = await WebGalleryFixture.StartInMemory(new WebOptions { Db = gallery.Db, RateLimitPerMinute = 3 });
