@@ -12,7 +12,7 @@ namespace Lookalike.Faces;
 /// </summary>
 public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
 {
-    private readonly int Size;
+    private readonly int _size;
     private const float BlendIoU = 0.3f;
     private const float BoxScale = 1.22f;
     private static readonly (int Cells, int Anchors)[] Layers = [(16, 2), (8, 6)];
@@ -21,17 +21,17 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     /// <param name="size">The model's input side: 128 (front model) or 256 (back model).</param>
     public BlazeFaceDetector(string modelPath, int size = 128, int threads = 1)
     {
-        Size = size;
+        _size = size;
         _model = new OnnxModel(modelPath, threads);
     }
 
     public IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = UltraFaceDetector.DefaultMinScore)
     {
         var (w, h) = (image.Width, image.Height);
-        var s = Size / (Math.Max(w, h) * padding);
-        var (left, top) = ((Size - w * s) / 2, (Size - h * s) / 2);
-        var input = new float[Size * Size * 3];
-        using (var letterbox = new SKBitmap(new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Premul)))
+        var s = _size / (Math.Max(w, h) * padding);
+        var (left, top) = ((_size - w * s) / 2, (_size - h * s) / 2);
+        var input = new float[_size * _size * 3];
+        using (var letterbox = new SKBitmap(new SKImageInfo(_size, _size, SKColorType.Rgba8888, SKAlphaType.Premul)))
         {
             using (var canvas = new SKCanvas(letterbox))
             {
@@ -40,7 +40,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
                 canvas.DrawImage(img, SKRect.Create(left, top, w * s, h * s), Sampling.Letterbox);
             }
             ReadOnlySpan<byte> px = letterbox.GetPixelSpan();
-            for (var i = 0; i < Size * Size; i++)
+            for (var i = 0; i < _size * _size; i++)
                 for (var c = 0; c < 3; c++) input[3 * i + c] = px[4 * i + c] / 127.5f - 1;
         }
 
@@ -57,7 +57,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
                 var score = 1 / (1 + MathF.Exp(-scores[i]));
                 if (score < minScore) continue;
                 var cell = i / anchors;
-                var (ax, ay) = ((cell % cells + 0.5f) / cells * Size, (cell / cells + 0.5f) / cells * Size);
+                var (ax, ay) = ((cell % cells + 0.5f) / cells * _size, (cell / cells + 0.5f) / cells * _size);
                 var (cx, cy, bw, bh) = (ax + boxes[16 * i], ay + boxes[16 * i + 1], boxes[16 * i + 2], boxes[16 * i + 3]);
                 // BlazeFace's box is tighter and lower than the UltraFace box the landmark crop was tuned on:
                 // map it over (measured on the edge-cases couple photo: sides x1.22, centre 0.13 of a side higher).
