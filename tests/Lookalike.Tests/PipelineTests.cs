@@ -142,6 +142,38 @@ public class PipelineTests(PipelineFixture fx)
     }
 
     [Fact]
+    public void Cmyk_jpeg_decodes_in_its_true_colours_at_full_and_reduced_scale()
+    {
+        // A CMYK JPEG (print workflows, Photoshop exports) made from a shared photo with Debian's ImageMagick (.ci/run installs it).
+        const string magick = "/usr/bin/convert-im6.q16";
+        Assert.True(File.Exists(magick), $"{magick} not found: apt-get install imagemagick");
+        using var tmp = new TempDir();
+        var path = Path.Combine(Shared.Set("deepface-pairs"), "images", "Angelina_Jolie", "img1.jpg");
+        var cmyk = tmp["cmyk.jpg"];
+        using (var p = System.Diagnostics.Process.Start(magick, [path, "-strip", "-colorspace", "CMYK", "-quality", "92", cmyk]))
+            Assert.True(p.WaitForExit(60_000) && p.ExitCode == 0, "ImageMagick failed");
+        var bytes = File.ReadAllBytes(cmyk);
+        Assert.Equal(4, bytes[Enumerable.Range(0, bytes.Length - 10).First(i => bytes[i] == 0xFF && bytes[i + 1] is 0xC0 or 0xC2) + 9]); // SOF: 4 components
+
+        using var rgb = ImageLoader.Load(path);
+        using var decoded = ImageLoader.Load(cmyk);
+        Assert.Equal((rgb.Width, rgb.Height), (decoded.Width, decoded.Height));
+        // True colours, not inverted or swapped: every channel's mean within a few levels of the RGB original.
+        static double[] Means(SkiaSharp.SKBitmap b)
+        {
+            var px = b.GetPixelSpan();
+            var (sums, n) = (new double[3], px.Length / 4);
+            for (var i = 0; i < px.Length; i += 4) for (var c = 0; c < 3; c++) sums[c] += px[i + c];
+            return [.. sums.Select(v => v / n)];
+        }
+        var (want, got) = (Means(rgb), Means(decoded));
+        for (var c = 0; c < 3; c++) Assert.True(Math.Abs(want[c] - got[c]) < 6, $"channel {c}: {got[c]:F1} vs {want[c]:F1}");
+        var original = fx.Pipeline.Analyze(rgb).Largest!;
+        Assert.True(Verification.Similarity(original, fx.Pipeline.Analyze(cmyk).Largest!) > 0.98f);
+        Assert.True(Verification.Similarity(original, fx.Pipeline.Analyze(cmyk, AnalyzeOptions.Indexing).Largest!) > 0.98f);
+    }
+
+    [Fact]
     public void Reduced_scale_decode_for_indexing_keeps_boxes_in_file_pixels_and_the_embedding()
     {
         // The largest photos of deepface-pairs (up to 4352x2903): decoded at 1/2-1/8 scale for indexing.
