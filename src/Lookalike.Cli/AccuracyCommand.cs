@@ -60,7 +60,7 @@ internal static class AccuracyCommand
                           "counted as failures (their pairs score -1), never dropped. `(folders)` sets use every same-person pair and an " +
                           "equal, seeded sample of different-person pairs. 95% bootstrap intervals over pairs.").AppendLine();
             md.AppendLine("## Verification").AppendLine();
-            md.AppendLine("| set | group | pairs (same/diff) | no-face images | ROC-AUC [95% CI] | EER | TAR@FAR 1e-2 | TAR@FAR 1e-3 | best accuracy (threshold) | accuracy at 0.43 | calibration ECE |");
+            md.AppendLine($"| set | group | pairs (same/diff) | no-face images | ROC-AUC [95% CI] | EER | TAR@FAR 1e-2 | TAR@FAR 1e-3 | best accuracy (threshold) | accuracy at {F(pipeline.Calibration.Threshold, "0.###")} | calibration ECE |");
             md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
             var fitted = new HashSet<string> { "lfw-gray/pairs.csv", "deepface-pairs/pairs_extra.csv" };
             var shortfalls = new List<string>();
@@ -68,10 +68,10 @@ internal static class AccuracyCommand
             {
                 var pairs = pairsBySet[set.Name];
                 var scores = embeddings.Score(pairs);
-                var r = VerificationEval.Evaluate(scores);
+                var r = VerificationEval.Evaluate(scores, verdictThreshold: pipeline.Calibration.Threshold);
                 var noFace = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct().Count(p => embeddings[p] is null);
                 var found = EvalCommand.FoundPairs(pairs, scores, embeddings);
-                var ece = Calibration.Default.Ece(found);
+                var ece = pipeline.Calibration.Ece(found);
                 md.AppendLine($"| {set.Name} | {set.Group} | {r.Pairs} ({r.Same}/{r.Different}) | {noFace} | {F(r.Auc)} [{F(r.AucCi.Low)}, {F(r.AucCi.High)}] | {F(r.Eer)} | " +
                               $"{(r.TarAtFar[0.01] is { } t2 ? F(t2) : "n/a")} | {(r.TarAtFar[0.001] is { } t3 ? F(t3) : "n/a (too few negatives)")} | " +
                               $"{F(r.Accuracy)} ({F(r.Threshold, "F3")}) | {F(r.AccuracyAtDefault)} | {F(ece)}{(fitted.Contains(set.Name) ? " (fitted here)" : "")} |");
@@ -86,8 +86,8 @@ internal static class AccuracyCommand
             if (result.Rank1 < 0.97) shortfalls.Add($"celebs-24 rank-1 {F(result.Rank1)} is below the 0.97 target.");
             md.AppendLine();
             md.AppendLine("## Calibration").AppendLine();
-            md.AppendLine($"The percentage shown by `match`, `compare` and the web app is P(same person | cosine) = 1/(1+exp(-({F(Calibration.Default.Slope, "F3")}·cos {F(Calibration.Default.Intercept, "+0.000;-0.000")}))), " +
-                          $"fitted on {Calibration.Default.FittedOn} (about half same-person pairs, so it answers: among pairs like these, half of them the same person, " +
+            md.AppendLine($"The percentage shown by `match`, `compare` and the web app is P(same person | cosine) = 1/(1+exp(-({F(pipeline.Calibration.Slope, "F3")}·cos {F(pipeline.Calibration.Intercept, "+0.000;-0.000")}))), " +
+                          $"fitted on {pipeline.Calibration.FittedOn} (about half same-person pairs, so it answers: among pairs like these, half of them the same person, " +
                           "how often is a pair with this cosine the same person). ECE on sets not used for fitting is in the table above; refit on your own population with `lookalike calibrate`.").AppendLine();
             var models = (parse.GetValue(compare) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (models.Length > 0)

@@ -369,7 +369,7 @@ internal static class Commands
                     var b = results[i].Face.Box;
                     Console.WriteLine($"face {i + 1} at ({b.X:F0},{b.Y:F0}) {b.Width:F0}x{b.Height:F0}:");
                     foreach (var m in results[i].Matches)
-                        Console.WriteLine($"  {m.Identity,-28} {pipeline.Calibration.Probability(m.BestSimilarity),6:P0} same person  (similarity {m.Similarity:F3}, best face {m.BestSimilarity:F3}){(m.BestSimilarity >= Verification.Threshold ? "  same?" : "")}");
+                        Console.WriteLine($"  {m.Identity,-28} {pipeline.Calibration.Probability(m.BestSimilarity),6:P0} same person  (similarity {m.Similarity:F3}, best face {m.BestSimilarity:F3}){(pipeline.Calibration.Same(m.BestSimilarity) ? "  same?" : "")}");
                 }
             }
             return 0;
@@ -393,11 +393,11 @@ internal static class Commands
             var fa = Largest(parse.GetValue(a)!);
             var fb = Largest(parse.GetValue(b)!);
             var similarity = Verification.Similarity(fa, fb);
-            var same = similarity >= Verification.Threshold;
+            var same = pipeline.Calibration.Same(similarity);
             if (parse.GetValue(Json))
                 Output.WriteJson(Contracts.Compare(fa, parse.GetValue(a)!.FullName, fb, parse.GetValue(b)!.FullName, pipeline.Calibration));
             else
-                Console.WriteLine($"similarity {similarity:F3} (cosine), {pipeline.Calibration.Probability(similarity):P1} likely the same person → {(same ? "same person" : "different people")} (threshold {Verification.Threshold})");
+                Console.WriteLine($"similarity {similarity:F3} (cosine), {pipeline.Calibration.Probability(similarity):P1} likely the same person → {(same ? "same person" : "different people")} (threshold {pipeline.Calibration.Threshold})");
             return 0;
         }));
         return cmd;

@@ -102,9 +102,9 @@ internal static class EvalCommand
                 cal ??= pipeline.Calibration;
                 var embeddings = Embed(pipeline, list.SelectMany(p => new[] { p.A, p.B }), n);
                 var scores = embeddings.Score(list);
-                var result = VerificationEval.Evaluate(scores, r, s);
+                var result = VerificationEval.Evaluate(scores, r, s, cal.Threshold);
                 var faces = FoundPairs(list, scores, embeddings);
-                var perGroup = groupMap is null ? null : Groups.Split(list, scores, groupMap).ToDictionary(kv => kv.Key, kv => VerificationEval.Evaluate(kv.Value, r, s));
+                var perGroup = groupMap is null ? null : Groups.Split(list, scores, groupMap).ToDictionary(kv => kv.Key, kv => VerificationEval.Evaluate(kv.Value, r, s, cal.Threshold));
                 var ece = faces.Count > 0 ? cal.Ece(faces) : double.NaN;
                 if (reportDir is not null) EvalReport.WriteVerification(reportDir.FullName, source, result, perGroup, cal, faces, embeddings.Failures);
                 if (json)
@@ -123,7 +123,7 @@ internal static class EvalCommand
                         accuracy_ci = Ci(result.AccuracyCi),
                         threshold = R(result.Threshold),
                         accuracy_at_default = R(result.AccuracyAtDefault),
-                        default_threshold = Verification.Threshold,
+                        default_threshold = Math.Round(result.DefaultThreshold, 4),
                         tar_at_far = result.TarAtFar.ToDictionary(kv => kv.Key.ToString("0.###", CultureInfo.InvariantCulture), kv => kv.Value is { } v ? R(v) : (double?)null),
                         calibration_ece = R(ece),
                         calibration = cal.FittedOn,
@@ -155,7 +155,7 @@ internal static class EvalCommand
             var started = DateTime.UtcNow;
             var embeddings = Embed(pipeline, list.SelectMany(p => new[] { p.A, p.B }), workers);
             var seconds = (DateTime.UtcNow - started).TotalSeconds;
-            rows.Add((name, pipeline.ModelId, VerificationEval.Evaluate(embeddings.Score(list), resamples, seed), embeddings.Failures.Count, seconds));
+            rows.Add((name, pipeline.ModelId, VerificationEval.Evaluate(embeddings.Score(list), resamples, seed, pipeline.Calibration.Threshold), embeddings.Failures.Count, seconds));
         }
         if (json)
         {
@@ -211,7 +211,7 @@ internal static class EvalCommand
         table.AddRow("EER", F($"{v.Eer:F4}"), "");
         table.AddRow("best accuracy", F($"{v.Accuracy:F4}"), F($"{v.AccuracyCi.Low:F4} – {v.AccuracyCi.High:F4}"));
         table.AddRow("  at threshold", F($"{v.Threshold:F3}"), "chosen on these pairs (optimistic)");
-        table.AddRow(F($"accuracy at {Verification.Threshold}"), F($"{v.AccuracyAtDefault:F4}"), "the shipped threshold");
+        table.AddRow(F($"accuracy at {v.DefaultThreshold}"), F($"{v.AccuracyAtDefault:F4}"), "the model's shipped verdict threshold");
         foreach (var (far, tar) in v.TarAtFar)
             table.AddRow(F($"TAR @ FAR {far:0.###}"), tar is { } t ? F($"{t:F4}") : "n/a", tar is null ? F($"needs ≥ {Math.Round(1 / far):F0} different pairs") : "");
         table.AddRow("calibration ECE", double.IsNaN(ece) ? "n/a" : F($"{ece:F4}"), "10 bins, pairs with both faces");
@@ -220,7 +220,7 @@ internal static class EvalCommand
         if (embeddings.Failures.Count > 10) Console.WriteLine($"  … {embeddings.Failures.Count - 10} more (--json lists all)");
         if (groups is null) return;
         var gt = new Table().AddColumn("group");
-        foreach (var h in new[] { "pairs", "same", "diff", "AUC", "EER", "best acc", "threshold", F($"acc@{Verification.Threshold}") }) gt.AddColumn(new TableColumn(h).RightAligned());
+        foreach (var h in new[] { "pairs", "same", "diff", "AUC", "EER", "best acc", "threshold", F($"acc@{v.DefaultThreshold}") }) gt.AddColumn(new TableColumn(h).RightAligned());
         foreach (var (name, g) in groups)
             gt.AddRow(Markup.Escape(name), g.Pairs.ToString(CultureInfo.InvariantCulture), g.Same.ToString(CultureInfo.InvariantCulture), g.Different.ToString(CultureInfo.InvariantCulture),
                 Na(g.Auc), Na(g.Eer), Na(g.Accuracy), F($"{g.Threshold:F3}"), Na(g.AccuracyAtDefault));

@@ -42,9 +42,9 @@ internal static class EvalReport
                 line.LineWidth = 1.5f;
             }
         }
-        var (dfar, dtar) = Roc.RatesAt(v.Scores, Verification.Threshold);
+        var (dfar, dtar) = Roc.RatesAt(v.Scores, v.DefaultThreshold);
         var def = roc.Add.Marker(dfar, dtar, MarkerShape.FilledSquare, 8, Colors.Black);
-        def.LegendText = F($"default {Verification.Threshold}: FAR {dfar:F3}, TAR {dtar:F3}");
+        def.LegendText = F($"default {v.DefaultThreshold}: FAR {dfar:F3}, TAR {dtar:F3}");
         // Drawn after (on top of) the default point as a ring, so both stay visible when they coincide.
         var (far, tar) = Roc.RatesAt(v.Scores, v.Threshold);
         var best = roc.Add.Marker(far, tar, MarkerShape.OpenCircle, 16, Colors.Red);
@@ -111,7 +111,7 @@ internal static class EvalReport
             Row(sb, "EER", F($"{v.Eer:F4}"), "");
             Row(sb, "best accuracy", F($"{v.Accuracy:F4}"), F($"{v.AccuracyCi.Low:F4} – {v.AccuracyCi.High:F4}"));
             Row(sb, "best-accuracy threshold", F($"{v.Threshold:F3}"), "chosen on these pairs (optimistic)");
-            Row(sb, F($"accuracy at default threshold {Verification.Threshold}"), F($"{v.AccuracyAtDefault:F4}"), "");
+            Row(sb, F($"accuracy at default threshold {v.DefaultThreshold}"), F($"{v.AccuracyAtDefault:F4}"), "");
             foreach (var (f, t) in v.TarAtFar)
                 Row(sb, F($"TAR at FAR {f:0.###}"), t is { } x ? F($"{x:F4}") : "n/a", t is null ? F($"needs at least {Math.Round(1 / f):F0} different pairs") : "");
             Row(sb, "calibration ECE", double.IsNaN(ece) ? "n/a" : F($"{ece:F4}"), "10 bins; " + calibration);
@@ -119,7 +119,7 @@ internal static class EvalReport
             if (groups is not null)
             {
                 sb.Append("<h2>Per group</h2><table><tr><th>group</th><th>pairs</th><th>same</th><th>different</th><th>AUC</th><th>EER</th><th>best accuracy</th><th>threshold</th>")
-                  .Append(F($"<th>accuracy at {Verification.Threshold}</th></tr>"));
+                  .Append(F($"<th>accuracy at {v.DefaultThreshold}</th></tr>"));
                 foreach (var (name, g) in groups)
                     sb.Append("<tr><td>").Append(WebUtility.HtmlEncode(name)).Append(F($"</td><td>{g.Pairs}</td><td>{g.Same}</td><td>{g.Different}</td><td>{Na(g.Auc)}</td><td>{Na(g.Eer)}</td><td>{Na(g.Accuracy)}</td><td>{g.Threshold:F3}</td><td>{Na(g.AccuracyAtDefault)}</td></tr>"));
                 sb.Append("</table>");

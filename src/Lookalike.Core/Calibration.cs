@@ -33,6 +33,22 @@ public sealed record Calibration(string ModelId, double Slope, double Intercept,
     public double Probability(float cosine) => 1 / (1 + Math.Exp(-(Slope * cosine + Intercept)));
 
     /// <summary>
+    /// The probability at which faces are called the same person, for every model: the stock model's at its
+    /// <see cref="Verification.Threshold"/> cosine (0.43 → 0.918), so one verdict means the same thing whatever the
+    /// model's cosine scale (dlib's cosines, for one, are about 0.9 for different people).
+    /// </summary>
+    public static readonly double VerdictProbability = 1 / (1 + Math.Exp(-(DefaultSlope * Verification.Threshold + DefaultIntercept)));
+
+    /// <summary>
+    /// This model's "same person" cosine: where its curve reaches <see cref="VerdictProbability"/> (0.43 for the stock
+    /// calibration; above 1, i.e. never, for a model whose cosines cannot get there).
+    /// </summary>
+    public float Threshold => (float)Math.Round((Math.Log(VerdictProbability / (1 - VerdictProbability)) - Intercept) / Slope, 4);
+
+    /// <summary>The verdict for a cosine: at or above <see cref="Threshold"/>.</summary>
+    public bool Same(float cosine) => cosine >= Threshold;
+
+    /// <summary>
     /// Fits slope and intercept by Newton's method on the log-loss, with Platt's smoothed targets
     /// ((n₊+1)/(n₊+2) and 1/(n₋+2)) so perfectly separated pairs still give a finite slope. Pass only pairs where both
     /// images had a face: a failure's -1 score says nothing about the cosine-to-probability curve.

@@ -54,11 +54,14 @@ public static class Contracts
     /// <param name="trackIds">Live mode: each result's track id, in order.</param>
     /// <param name="calibration">The model's calibration (the pipeline's); the stock one when null.</param>
     public static MatchResultJson Match(string? photo, FaceAnalysis analysis, IReadOnlyList<FaceMatches> results, Search.IFaceSearch index,
-        bool thumbnails = false, IReadOnlyList<int>? trackIds = null, Calibration? calibration = null) =>
-        new(photo, analysis.Width, analysis.Height, new GallerySizeJson(index.Count, index.IdentityCount), Math.Round(Verification.Threshold, 4),
+        bool thumbnails = false, IReadOnlyList<int>? trackIds = null, Calibration? calibration = null)
+    {
+        calibration ??= Calibration.Default;
+        return new(photo, analysis.Width, analysis.Height, new GallerySizeJson(index.Count, index.IdentityCount), Math.Round(calibration.Threshold, 4),
             [.. results.Select((r, i) => Face(r.Face, r.Matches.Select(m => new MatchJson(m.Identity, R4(m.Similarity), R4(m.BestSimilarity),
-                Math.Round((calibration ?? Calibration.Default).Probability(m.BestSimilarity), 4), m.BestSimilarity >= Verification.Threshold, m.Faces, m.BestFaceId, m.BestFacePath)).ToList(), thumbnails, trackIds?[i]))],
+                Math.Round(calibration.Probability(m.BestSimilarity), 4), calibration.Same(m.BestSimilarity), m.Faces, m.BestFaceId, m.BestFacePath)).ToList(), thumbnails, trackIds?[i]))],
             results.Count > 0 ? null : analysis.TooSmall > 0 ? $"{analysis.TooSmall} face(s) too small to use" : "no face found");
+    }
 
     public static FaceJson Face(Face f, IReadOnlyList<MatchJson> matches, bool thumbnail = false, int? trackId = null) =>
         new(BoxJson.From(f.Box), R4(f.Score), f.Source.ToString().ToLowerInvariant(), R4(f.CropScore), R4(f.Norm), matches,
@@ -67,7 +70,8 @@ public static class Contracts
     public static CompareResultJson Compare(Face a, string? pathA, Face b, string? pathB, Calibration? calibration = null)
     {
         var similarity = Verification.Similarity(a, b);
-        return new(R4(similarity), Math.Round((calibration ?? Calibration.Default).Probability(similarity), 4), similarity >= Verification.Threshold, Math.Round(Verification.Threshold, 4),
+        calibration ??= Calibration.Default;
+        return new(R4(similarity), Math.Round(calibration.Probability(similarity), 4), calibration.Same(similarity), Math.Round(calibration.Threshold, 4),
             new CompareSideJson(pathA, BoxJson.From(a.Box)), new CompareSideJson(pathB, BoxJson.From(b.Box)));
     }
 

@@ -62,6 +62,17 @@ public class EvaluationDataTests(PipelineFixture fx)
     }
 
     [Fact]
+    public void The_verdict_is_one_probability_for_every_model_and_the_stock_threshold_for_the_stock_model()
+    {
+        Assert.Equal(Verification.Threshold, Calibration.Default.Threshold);
+        Assert.InRange(Calibration.VerdictProbability, 0.91, 0.93);
+        // A model on another cosine scale gets its own cut at the same probability.
+        var other = new Calibration("other", 124.367306, -112.688489, "test");
+        Assert.Equal(Calibration.VerdictProbability, other.Probability(other.Threshold), 3);
+        Assert.True(other.Same(0.95f) && !other.Same(0.88f) && !other.Same(Verification.Threshold));
+    }
+
+    [Fact]
     public void DefaultCalibrationIsWhatTheStatedPairsGive()
     {
         var e = Embeddings();

