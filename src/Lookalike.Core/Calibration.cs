@@ -37,13 +37,15 @@ public sealed record Calibration(string ModelId, double Slope, double Intercept,
     /// <see cref="Verification.Threshold"/> cosine (0.43 → 0.918), so one verdict means the same thing whatever the
     /// model's cosine scale (dlib's cosines, for one, are about 0.9 for different people).
     /// </summary>
-    public static readonly double VerdictProbability = 1 / (1 + Math.Exp(-(DefaultSlope * Verification.Threshold + DefaultIntercept)));
+    public static double VerdictProbability => 1 / (1 + Math.Exp(-VerdictLogit));
+
+    private const double VerdictLogit = DefaultSlope * Verification.Threshold + DefaultIntercept;
 
     /// <summary>
     /// This model's "same person" cosine: where its curve reaches <see cref="VerdictProbability"/> (0.43 for the stock
     /// calibration; above 1, i.e. never, for a model whose cosines cannot get there).
     /// </summary>
-    public float Threshold => (float)Math.Round((Math.Log(VerdictProbability / (1 - VerdictProbability)) - Intercept) / Slope, 4);
+    public float Threshold => (float)Math.Round((VerdictLogit - Intercept) / Slope, 4);
 
     /// <summary>The verdict for a cosine: at or above <see cref="Threshold"/>.</summary>
     public bool Same(float cosine) => cosine >= Threshold;

