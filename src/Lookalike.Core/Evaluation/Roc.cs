@@ -1,11 +1,5 @@
 namespace Lookalike.Evaluation;
 
-/// <summary>A labelled verification score: similarity and whether the two images show the same person.</summary>
-public readonly record struct ScoredPair(float Score, bool Same);
-
-/// <summary>One point of a ROC curve: at <see cref="Threshold"/> (score ≥ threshold means same), the false and true accept rates.</summary>
-public readonly record struct RocPoint(float Threshold, double Far, double Tar);
-
 /// <summary>ROC statistics of verification scores.</summary>
 public static class Roc
 {

@@ -5,30 +5,6 @@ using Lookalike.Imaging;
 
 namespace Lookalike.Gallery;
 
-/// <summary>Progress of an indexing run: files looked at so far out of the total.</summary>
-public readonly record struct IndexProgress(int Done, int Total, int Embedded);
-
-/// <summary>The summary of one indexing run. The outcome counts add up to <see cref="Files"/>.</summary>
-public sealed record IndexReport(string Root, int Files, IReadOnlyDictionary<Outcome, int> Outcomes, int Removed, int Embedded,
-    IReadOnlyList<FileRecord> Problems, TimeSpan Elapsed, bool Cancelled);
-
-public sealed record IndexOptions
-{
-    /// <summary>Images processed in parallel (each model runs single-threaded per image).</summary>
-    public int Workers { get; init; } = Environment.ProcessorCount;
-    /// <summary>Files written per transaction; a killed run loses at most this many.</summary>
-    public int BatchSize { get; init; } = 32;
-    /// <summary>
-    /// A file still being analysed after this long gets the outcome 'timed_out' and the run goes on without it
-    /// (its work is abandoned, not aborted: native calls cannot be stopped safely).
-    /// </summary>
-    public TimeSpan FileTimeout { get; init; } = TimeSpan.FromSeconds(60);
-    /// <summary>How each photo is analysed: by default JPEGs are decoded at reduced scale (<see cref="AnalyzeOptions.Indexing"/>).</summary>
-    public AnalyzeOptions Analysis { get; init; } = AnalyzeOptions.Indexing;
-    /// <summary>Optional labels: full path → identity. Files under the root without a label are 'unlabelled'.</summary>
-    public IReadOnlyDictionary<string, string>? Labels { get; init; }
-}
-
 /// <summary>
 /// Indexes a folder of photos, one sub-folder per person (the folder name is the identity, in any script; a file
 /// directly in the root is named by its file name), incrementally: unchanged files (same size and mtime, or same

@@ -371,6 +371,3 @@ internal sealed class PgvectorSearch(NpgsqlDataSource db, string model, int coun
             .OrderByDescending(m => m.Similarity).Take(top)];
     }
 }
-
-/// <summary>A gallery store that cannot be opened or written, with a message meant for the user.</summary>
-public sealed class GalleryStoreException(string message, Exception? inner = null) : Exception(message, inner);

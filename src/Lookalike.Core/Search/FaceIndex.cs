@@ -4,12 +4,6 @@ using Lookalike.Gallery;
 
 namespace Lookalike.Search;
 
-/// <summary>One identity's score for a query.</summary>
-/// <param name="Similarity">The identity score: mean of the cosines of its best <see cref="FaceIndex.FacesPerIdentity"/> faces.</param>
-/// <param name="BestSimilarity">Cosine of its single most similar face.</param>
-/// <param name="BestFaceId">Store id of that face (for its thumbnail).</param>
-public sealed record IdentityMatch(string Identity, float Similarity, float BestSimilarity, long BestFaceId, string BestFacePath, int Faces);
-
 /// <summary>
 /// Exact cosine search over all gallery embeddings, held in one contiguous row-major matrix and scanned with
 /// SIMD dot products. Results are per identity: the mean of an identity's top few face cosines (top-3 measured

@@ -4,9 +4,6 @@ using Lookalike.Search;
 
 namespace Lookalike;
 
-/// <summary>One face of a query photo with its most similar gallery identities.</summary>
-public sealed record FaceMatches(Face Face, IReadOnlyList<IdentityMatch> Matches);
-
 /// <summary>The gallery loaded for matching: the store (for thumbnails) and the in-memory index.</summary>
 public sealed class Matcher(FacePipeline pipeline, IGalleryStore store) : IDisposable
 {
