@@ -7,7 +7,7 @@ namespace Lookalike;
 /// <summary>The gallery loaded for matching: the store (for thumbnails) and the in-memory index.</summary>
 public sealed class Matcher(FacePipeline pipeline, IGalleryStore store) : IDisposable
 {
-    public IFaceSearch Index { get; } = store.Search(pipeline.ModelId, pipeline.Dimension);
+    public IFaceSearch Index { get; } = GallerySearch.Open(store, pipeline.ModelId, pipeline.Dimension);
     public IGalleryStore Store => store;
 
     /// <summary>Every face in the photo, largest first, each with its top-<paramref name="top"/> identities.</summary>

@@ -112,11 +112,14 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
         // The analysis of a file, or, when its content is unchanged (same SHA-256), only its new fingerprint.
         (FileResult? Result, FileRecord? Touch) Handle((string Path, string Identity, FileInfo Info) item)
         {
+            known.TryGetValue(item.Path, out var old);
             var sha = Sha256(item.Path);
-            if (known.TryGetValue(item.Path, out var old) && old.Sha256 == sha && old.Identity == item.Identity && old.Model == pipeline.ModelId
+            // A file that cannot be read has no hash: it is unchanged when it was unreadable (and hashless) before too.
+            var same = sha is null ? old is { Outcome: Outcome.Unreadable, Sha256.Length: 0 } : old?.Sha256 == sha;
+            if (old is not null && same && old.Identity == item.Identity && old.Model == pipeline.ModelId
                 && old.Outcome != Outcome.TimedOut)
                 return (null, old with { Size = item.Info.Length, MtimeTicks = item.Info.LastWriteTimeUtc.Ticks });
-            return (Process(item.Path, item.Identity, sha, item.Info, options), null);
+            return (Process(item.Path, item.Identity, sha ?? "", item.Info, options), null);
         }
 
         try
@@ -274,7 +277,8 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
         return labels;
     }
 
-    private static string Sha256(string path)
+    /// <summary>The file's SHA-256 (lower-case hex), or null when it cannot be read (its outcome then says so).</summary>
+    private static string? Sha256(string path)
     {
         try
         {
@@ -283,7 +287,7 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return "unreadable:" + e.GetType().Name;
+            return null;
         }
     }
 }

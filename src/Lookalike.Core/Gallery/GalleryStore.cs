@@ -20,10 +20,18 @@ public static class GalleryStore
         var list = new List<FileRecord>();
         using var r = cmd.ExecuteReader();
         while (r.Read())
-            list.Add(new FileRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4),
+            list.Add(new FileRecord(r.GetString(0), r.GetString(1), Hash(r.GetString(2)), r.GetInt64(3), r.GetInt64(4),
                 OutcomeNames.Parse(r.GetString(5)), r.IsDBNull(6) ? null : r.GetString(6), r.GetString(7)));
         return list;
     }
+
+    /// <summary>
+    /// Galleries written before the outcome said it stored the text <c>unreadable:IOException</c> (or another exception's
+    /// name) as the hash of a file it could not read; both stores rewrite those to empty at open, and reads map them too.
+    /// </summary>
+    internal const string LegacyUnreadableHashPrefix = "unreadable:";
+
+    private static string Hash(string stored) => stored.StartsWith(LegacyUnreadableHashPrefix, StringComparison.Ordinal) ? "" : stored;
 
     /// <summary>Opens (creating if needed) the store at <paramref name="location"/>: a SQLite file path or a PostgreSQL location.</summary>
     public static IGalleryStore Open(string location) =>

@@ -7,6 +7,7 @@ namespace Lookalike.Gallery;
 /// Where a gallery lives: per file its outcome and fingerprint, per kept face its embedding, box, landmarks and an
 /// aligned thumbnail. Two implementations: <see cref="SqliteGalleryStore"/> (one file, the default) and
 /// <see cref="PostgresGalleryStore"/> (PostgreSQL + pgvector, shared by many app instances). Both pass the same tests.
+/// A store holds no search: <see cref="GallerySearch.Open"/> builds one from its embeddings.
 /// </summary>
 public interface IGalleryStore : IDisposable
 {
@@ -29,7 +30,7 @@ public interface IGalleryStore : IDisposable
     int RemoveIdentity(string identity);
 
     /// <summary>Identities with their face and file counts and one face id (for a thumbnail), by name.</summary>
-    List<(string Identity, int Faces, int Files, long? FaceId)> Identities();
+    List<IdentitySummary> Identities();
 
     /// <summary>Every stored file with its outcome, by path.</summary>
     List<FileRecord> Files();
@@ -38,7 +39,7 @@ public interface IGalleryStore : IDisposable
     List<StoredFace> Faces(string model);
 
     /// <summary>The faces of one identity: id, source path, box and whether the photo had several faces.</summary>
-    List<(long Id, string Path, Box Box, string Source, bool Several)> IdentityFaces(string identity);
+    List<IdentityFace> IdentityFaces(string identity);
 
     /// <summary>One stored face with its embedding, or null.</summary>
     StoredFace? Face(long id);
@@ -50,7 +51,4 @@ public interface IGalleryStore : IDisposable
     int FilesMissingTheirFace();
 
     int FaceCount();
-
-    /// <summary>A search over the faces of <paramref name="model"/> as they are now.</summary>
-    IFaceSearch Search(string model, int dimension);
 }

@@ -25,4 +25,7 @@ public static class OutcomeNames
 
     /// <summary>True for outcomes whose file contributes a face to the gallery.</summary>
     public static bool HasFace(this Outcome o) => o is Outcome.Indexed or Outcome.MultipleFaces;
+
+    /// <summary>The stored names of the outcomes with a face, as a SQL list of literals (<c>'indexed', 'multiple_faces'</c>), built from the enum.</summary>
+    internal static readonly string WithFaceSql = string.Join(", ", Enum.GetValues<Outcome>().Where(o => o.HasFace()).Select(o => $"'{o.Name()}'"));
 }

@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using Lookalike.Gallery;
 
 namespace Lookalike.Search;
 
@@ -46,8 +45,6 @@ public sealed class FaceIndex : IFaceSearch
         _facesOfIdentity = new int[ids.Count];
         foreach (var id in _identityOfRow) _facesOfIdentity[id]++;
     }
-
-    public static FaceIndex Load(IGalleryStore store, string model, int dimension) => new(store.Faces(model), dimension);
 
     public int Dimension { get; }
     public int Count { get; }

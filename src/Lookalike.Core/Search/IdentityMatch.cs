@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using Lookalike.Gallery;
 
 namespace Lookalike.Search;
 
