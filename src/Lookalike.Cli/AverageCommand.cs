@@ -64,7 +64,7 @@ internal static class AverageCommand
                 }
                 var png = parse.GetValue(output)!;
                 File.WriteAllBytes(png.FullName, ImageLoader.EncodePng(result.Image));
-                var index = store?.Search(pipeline.ModelId, pipeline.Dimension);
+                var index = store is null ? null : GallerySearch.Open(store, pipeline.ModelId, pipeline.Dimension);
                 var r = AverageFace.Recognise(pipeline, result, index, identity);
                 var seconds = (DateTime.UtcNow - started).TotalSeconds;
                 if (parse.GetValue(Commands.JsonOption))

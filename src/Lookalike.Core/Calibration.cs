@@ -5,9 +5,6 @@ using Lookalike.Evaluation;
 
 namespace Lookalike;
 
-/// <summary>One bin of a reliability diagram: pairs whose predicted probability fell in [Low, High).</summary>
-public readonly record struct ReliabilityBin(double Low, double High, int Count, double MeanProbability, double Observed);
-
 /// <summary>
 /// P(same person | cosine) as a logistic curve, 1 / (1 + exp(-(Slope·cosine + Intercept))) (Platt scaling), fitted on
 /// labelled pairs of one embedding model. A cosine is not a probability: the same cosine means different things for

@@ -8,36 +8,6 @@ namespace Lookalike;
 
 // The JSON shapes shared by `lookalike ... --json` and the REST API, so the field names cannot drift apart.
 
-public sealed record BoxJson(double X, double Y, double Width, double Height)
-{
-    public static BoxJson From(Box b) => new(Math.Round(b.X, 1), Math.Round(b.Y, 1), Math.Round(b.Width, 1), Math.Round(b.Height, 1));
-}
-
-/// <param name="Probability">Calibrated probability that the face and the identity's best face are the same person (see Calibration).</param>
-/// <param name="Same">The verdict on the best face: its cosine is at or above the threshold.</param>
-public sealed record MatchJson(string Identity, double Similarity, double BestSimilarity, double Probability, bool Same, int GalleryFaces, long BestFaceId, string BestFacePath);
-
-/// <param name="Thumbnail">The aligned face as a JPEG data URL (web answers only).</param>
-/// <param name="TrackId">In live mode: the same number while the face stays in view.</param>
-public sealed record FaceJson(BoxJson Box, double Score, string Source, double CropScore, double Norm, IReadOnlyList<MatchJson> Matches,
-    string? Thumbnail = null, int? TrackId = null);
-
-public sealed record GallerySizeJson(int Faces, int Identities);
-
-/// <param name="Reason">Why the list of faces is empty, when it is.</param>
-public sealed record MatchResultJson(string? Photo, int Width, int Height, GallerySizeJson Gallery, double Threshold, IReadOnlyList<FaceJson> Faces, string? Reason);
-
-public sealed record CompareSideJson(string? Path, BoxJson Box);
-
-public sealed record CompareResultJson(double Similarity, double Probability, bool Same, double Threshold, CompareSideJson A, CompareSideJson B);
-
-/// <param name="FaceId">One of its faces (for a thumbnail), null when it has none.</param>
-public sealed record IdentityJson(string Identity, int Faces, int Files, long? FaceId);
-
-public sealed record GalleryListJson(IReadOnlyList<IdentityJson> Identities, int Faces);
-
-public sealed record FileOutcomeJson(string Path, string Identity, string Outcome, string? Detail);
-
 public static class Contracts
 {
     /// <summary>snake_case names, unescaped non-ASCII (Japanese names stay readable), every field always present.</summary>

@@ -40,7 +40,7 @@ public static class Api
                 : Results.Json(new
                 {
                     identity,
-                    faces = faces.Select(f => new { id = f.Id, path = f.Path, box = BoxJson.From(f.Box), source = f.Source, several = f.Several, thumbnail = $"/api/faces/{f.Id}/thumbnail" }),
+                    faces = faces.Select(f => new { id = f.Id, path = f.Path, box = BoxJson.From(f.Box), source = f.Source.ToString(), several = f.Several, thumbnail = $"/api/faces/{f.Id}/thumbnail" }),
                 }, Contracts.Json);
         }).WithSummary("One identity's faces");
         api.MapGet("/gallery/{identity}/average", (HttpContext http, string identity, GalleryService g) =>

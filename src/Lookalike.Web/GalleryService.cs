@@ -27,7 +27,7 @@ public sealed class GalleryService : IDisposable
         models.Ensure(ModelStore.Faceplugin);
         Pipeline = new FacePipeline(models, new PipelineOptions { Embedder = EmbedderChoice.Resolve(models, options.Model) });
         _store = GalleryStore.Open(options.Db);
-        _index = _store.Search(Pipeline.ModelId, Pipeline.Dimension);
+        _index = GallerySearch.Open(_store, Pipeline.ModelId, Pipeline.Dimension);
         _analysisSlots = new SemaphoreSlim(Math.Max(1, options.Workers));
     }
 
@@ -150,7 +150,7 @@ public sealed class GalleryService : IDisposable
         lock (_storeLock)
         {
             _store.Write([new FileResult(record, face)]);
-            _index = _store.Search(Pipeline.ModelId, Pipeline.Dimension);
+            _index = GallerySearch.Open(_store, Pipeline.ModelId, Pipeline.Dimension);
         }
     }
 
@@ -159,7 +159,7 @@ public sealed class GalleryService : IDisposable
         lock (_storeLock)
         {
             var removed = _store.RemoveIdentity(identity);
-            _index = _store.Search(Pipeline.ModelId, Pipeline.Dimension);
+            _index = GallerySearch.Open(_store, Pipeline.ModelId, Pipeline.Dimension);
             return removed;
         }
     }

@@ -43,10 +43,10 @@ public abstract class GalleryStoreContract(PipelineFixture fx, ITestOutputHelper
         var report = new GalleryIndexer(fx.Pipeline, store).Index(tmp["gallery"]);
         Assert.Equal(rows.Count(r => r.Split == "gallery"), report.Files);
         Assert.Equal(report.Files, report.Outcomes.Values.Sum());
-        var search = store.Search(fx.Pipeline.ModelId, fx.Pipeline.Dimension);
+        var search = GallerySearch.Open(store, fx.Pipeline.ModelId, fx.Pipeline.Dimension);
         Assert.Equal(24, search.IdentityCount);
         Assert.Equal(store.FaceCount(), search.Count);
-        var exact = FaceIndex.Load(store, fx.Pipeline.ModelId, fx.Pipeline.Dimension);
+        var exact = new FaceIndex(store.Faces(fx.Pipeline.ModelId), fx.Pipeline.Dimension);
 
         var queries = rows.Where(r => r.Split == "query").ToList();
         var embeddings = queries.AsParallel().AsOrdered().WithDegreeOfParallelism(2).Select(q => fx.Pipeline.Analyze(q.Path).Largest?.Embedding).ToList();
@@ -135,14 +135,14 @@ public abstract class GalleryStoreContract(PipelineFixture fx, ITestOutputHelper
             Assert.Contains("小泉進次郎", ids);
             Assert.Contains("スマホのお姉さん", ids);
 
-            var index = store.Search(fx.Pipeline.ModelId, fx.Pipeline.Dimension);
+            var index = GallerySearch.Open(store, fx.Pipeline.ModelId, fx.Pipeline.Dimension);
             var photo = Directory.EnumerateFiles(Path.Combine(Shared.Set("jp-politicians"), "images", "岸田文雄")).Order().First();
             Assert.Equal("岸田文雄", index.Search(fx.Pipeline.Analyze(photo).Largest!.Embedding, 1)[0].Identity);
 
             Assert.True(store.RemoveIdentity("岸田文雄") > 0);
             Assert.DoesNotContain("岸田文雄", store.Identities().Select(i => i.Identity));
             Assert.DoesNotContain(store.Files(), f => f.Identity == "岸田文雄");
-            Assert.NotEqual("岸田文雄", store.Search(fx.Pipeline.ModelId, fx.Pipeline.Dimension).Search(fx.Pipeline.Analyze(photo).Largest!.Embedding, 1)[0].Identity);
+            Assert.NotEqual("岸田文雄", GallerySearch.Open(store, fx.Pipeline.ModelId, fx.Pipeline.Dimension).Search(fx.Pipeline.Analyze(photo).Largest!.Embedding, 1)[0].Identity);
         }
         AssertGone(tmp, "日本.db", "岸田文雄", "小泉進次郎");
     }
@@ -179,6 +179,40 @@ public sealed class SqliteGalleryTests(PipelineFixture fx, ITestOutputHelper out
         var bytes = File.ReadAllBytes(tmp[name]);
         Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(removed)) < 0, "the removed name is still in the database file");
         Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(kept)) >= 0);
+    }
+
+    [Fact]
+    public void A_gallery_from_before_the_unreadable_outcome_opens_with_no_fake_hashes()
+    {
+        using var tmp = new TempDir();
+        var db = tmp["old.db"];
+        using (GalleryStore.Open(db)) { }
+        // What the old version wrote for a file it could not read: the exception's name as its "hash", schema version 0.
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = """
+                INSERT INTO files VALUES('/g/a/locked.jpg', 'a', 'unreadable:UnauthorizedAccessException', 10, 1, 'unreadable', 'denied', 'm', '2026-01-01');
+                INSERT INTO files VALUES('/g/a/ok.jpg', 'a', 'abc123', 10, 1, 'no_face', NULL, 'm', '2026-01-01');
+                PRAGMA user_version = 0;
+                """;
+            cmd.ExecuteNonQuery();
+        }
+        using (var store = GalleryStore.Open(db))
+        {
+            var files = store.FilesUnder("/g");
+            Assert.Equal("", files["/g/a/locked.jpg"].Sha256);
+            Assert.Equal(Outcome.Unreadable, files["/g/a/locked.jpg"].Outcome);
+            Assert.Equal("abc123", files["/g/a/ok.jpg"].Sha256);
+        }
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "SELECT count(*) FROM files WHERE sha256 LIKE 'unreadable:%'";
+            Assert.Equal(0L, (long)cmd.ExecuteScalar()!);
+        }
     }
 }
 

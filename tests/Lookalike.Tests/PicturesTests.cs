@@ -19,7 +19,7 @@ public class PicturesTests(WebGalleryFixture gallery, PipelineFixture fx, ITestO
     public void Average_faces_of_celebs24_people_are_recognised_as_them()
     {
         using var store = new SqliteGalleryStore(gallery.Db);
-        var index = FaceIndex.Load(store, fx.Pipeline.ModelId, fx.Pipeline.Dimension);
+        var index = new FaceIndex(store.Faces(fx.Pipeline.ModelId), fx.Pipeline.Dimension);
         var ranks = new List<int>();
         var started = DateTime.UtcNow;
         foreach (var person in CelebGallery())
@@ -62,7 +62,7 @@ public class PicturesTests(WebGalleryFixture gallery, PipelineFixture fx, ITestO
     public void Average_from_stored_thumbnails_and_a_blend_are_recognised()
     {
         using var store = new SqliteGalleryStore(gallery.Db);
-        var index = FaceIndex.Load(store, fx.Pipeline.ModelId, fx.Pipeline.Dimension);
+        var index = new FaceIndex(store.Faces(fx.Pipeline.ModelId), fx.Pipeline.Dimension);
         var people = CelebGallery().Select(g => g.Key).Take(2).ToList();
         var averages = people.Select(p => AverageFace.FromLoaders(fx.Pipeline,
             [.. store.IdentityFaces(p).Select(f => store.Thumbnail(f.Id)!).Select(t => (Func<SKBitmap>)(() => ImageLoader.Decode(t)))])!).ToList();

@@ -1,11 +1,5 @@
 namespace Lookalike.Evaluation;
 
-/// <summary>A two-sided confidence interval.</summary>
-public readonly record struct Interval(double Low, double High)
-{
-    public bool Contains(double value) => value >= Low - 1e-12 && value <= High + 1e-12;
-}
-
 /// <summary>
 /// Percentile bootstrap over pairs: resample the pair list with replacement and take the 2.5th and 97.5th
 /// percentiles of the metric. Seeded, so the same pairs always give the same interval. Pairs are resampled as units

@@ -3,16 +3,6 @@ using Lookalike.Search;
 
 namespace Lookalike.Evaluation;
 
-/// <summary>Where a query's true identity came in the ranking; 0 when it did not (no face, or identity not in the gallery).</summary>
-public readonly record struct QueryRank(string Path, string Identity, int Rank);
-
-/// <summary>Closed-set identification results.</summary>
-/// <param name="NoFace">Queries without a usable face (counted as misses).</param>
-/// <param name="GalleryNoFace">Gallery images without a usable face (left out of the gallery, as indexing would).</param>
-/// <param name="Cmc">Cmc[k-1] = fraction of queries whose identity is among the top k identities.</param>
-public sealed record IdentificationResult(int Queries, int NoFace, int GalleryImages, int GalleryNoFace, int GalleryIdentities,
-    double Rank1, double Rank5, IReadOnlyList<double> Cmc, IReadOnlyList<QueryRank> Ranks);
-
 /// <summary>
 /// Rank-k identification with the same per-identity score as `lookalike match` (a <see cref="FaceIndex"/> built from
 /// the gallery's faces), so the numbers describe what users get.

@@ -1,8 +1,5 @@
 namespace Lookalike.Evaluation;
 
-/// <summary>A verification pair: two image paths and whether they show the same person.</summary>
-public readonly record struct ImagePair(string A, string B, bool Same);
-
 public static class PairList
 {
     /// <summary>Reads a CSV with columns a,b,same (header required); paths are relative to <paramref name="root"/> (default: the CSV's folder).</summary>

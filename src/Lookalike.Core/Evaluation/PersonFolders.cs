@@ -2,9 +2,6 @@ using Lookalike.Gallery;
 
 namespace Lookalike.Evaluation;
 
-/// <summary>An image and the identity it shows.</summary>
-public readonly record struct LabelledImage(string Path, string Identity);
-
 /// <summary>A folder with one sub-folder of photos per person (the sub-folder name is the identity), as the gallery uses.</summary>
 public static class PersonFolders
 {

@@ -1,11 +1,5 @@
 namespace Lookalike.Evaluation;
 
-/// <summary>A labelled verification score: similarity and whether the two images show the same person.</summary>
-public readonly record struct ScoredPair(float Score, bool Same);
-
-/// <summary>One point of a ROC curve: at <see cref="Threshold"/> (score ≥ threshold means same), the false and true accept rates.</summary>
-public readonly record struct RocPoint(float Threshold, double Far, double Tar);
-
 /// <summary>ROC statistics of verification scores.</summary>
 public static class Roc
 {
@@ -79,7 +73,7 @@ public static class Roc
     }
 
     /// <summary>The threshold (score ≥ t means same) with the best accuracy, and that accuracy.</summary>
-    public static (float Threshold, double Accuracy) BestAccuracy(IReadOnlyList<ScoredPair> pairs)
+    public static ThresholdAccuracy BestAccuracy(IReadOnlyList<ScoredPair> pairs)
     {
         var sorted = pairs.OrderBy(p => p.Score).ToArray();
         var n = sorted.Length;
@@ -95,7 +89,7 @@ public static class Roc
                 best = (j < n ? (sorted[j - 1].Score + sorted[j].Score) / 2 : sorted[j - 1].Score + 1e-6f, correct);
             i = j;
         }
-        return (best.Threshold, n == 0 ? double.NaN : (double)best.Correct / n);
+        return new ThresholdAccuracy(best.Threshold, n == 0 ? double.NaN : (double)best.Correct / n);
     }
 
     /// <summary>Accuracy when score ≥ <paramref name="threshold"/> is called same.</summary>
@@ -103,11 +97,11 @@ public static class Roc
         pairs.Count == 0 ? double.NaN : pairs.Count(p => (p.Score >= threshold) == p.Same) / (double)pairs.Count;
 
     /// <summary>False accept rate (different pairs called same) and true accept rate at a threshold.</summary>
-    public static (double Far, double Tar) RatesAt(IReadOnlyList<ScoredPair> pairs, float threshold)
+    public static AcceptRates RatesAt(IReadOnlyList<ScoredPair> pairs, float threshold)
     {
         var neg = pairs.Where(p => !p.Same).ToList();
         var pos = pairs.Where(p => p.Same).ToList();
-        return (neg.Count == 0 ? double.NaN : neg.Count(p => p.Score >= threshold) / (double)neg.Count,
+        return new AcceptRates(neg.Count == 0 ? double.NaN : neg.Count(p => p.Score >= threshold) / (double)neg.Count,
                 pos.Count == 0 ? double.NaN : pos.Count(p => p.Score >= threshold) / (double)pos.Count);
     }
 }

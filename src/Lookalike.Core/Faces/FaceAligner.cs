@@ -2,15 +2,6 @@ using SkiaSharp;
 
 namespace Lookalike.Faces;
 
-/// <summary>How the five points are mapped onto the template.</summary>
-public enum Alignment
-{
-    /// <summary>Least-squares similarity of all five points (rotation, uniform scale, translation): the default.</summary>
-    Similarity,
-    /// <summary>The exact affine map of the eyes and the nose tip (shear allowed), as the faceplugin JS does: kept to measure it.</summary>
-    Affine3,
-}
-
 /// <summary>
 /// Warps a face to the 112x112 ArcFace template by the least-squares similarity (rotation, uniform scale,
 /// translation) that maps the five points onto the template. The package's 3-point affine was clearly worse

@@ -2,13 +2,6 @@ using SkiaSharp;
 
 namespace Lookalike.Faces;
 
-/// <summary>Locates facial landmarks inside a face box.</summary>
-public interface ILandmarker
-{
-    /// <summary>Returns landmarks (iBUG-68 order) in image pixels for the face in <paramref name="square"/>.</summary>
-    PointF[] Locate(SKBitmap image, Box square);
-}
-
 /// <summary>
 /// fr_landmark.onnx: 68 points from a 64x64 grey crop scaled to [0, 1) (v / 256). The crop is the detector's
 /// square enlarged by 30 % and not clipped (outside the image is black): on frame-filling thumbnails the bare

@@ -3,20 +3,6 @@ using SkiaSharp;
 
 namespace Lookalike.Faces;
 
-/// <summary>A detected face: the detector's raw box in image pixels and its face probability.</summary>
-public readonly record struct Detection(Box Box, float Score);
-
-/// <summary>Finds faces in an image.</summary>
-public interface IFaceDetector
-{
-    /// <summary>
-    /// Detects faces with score ≥ <paramref name="minScore"/>, best first. <paramref name="padding"/> &gt; 1 places
-    /// the image centred on a grey canvas that many times its size first, which shrinks faces that fill the frame
-    /// into the detector's range.
-    /// </summary>
-    IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = UltraFaceDetector.DefaultMinScore);
-}
-
 /// <summary>
 /// fr_detect.onnx (UltraFace RFB-320 layout). Input: the image letterboxed (aspect kept, grey 127 padding) into
 /// 320x240, RGB, (v - 127) / 128, CHW. Output boxes are already decoded corners in [0, 1]: no prior decode.

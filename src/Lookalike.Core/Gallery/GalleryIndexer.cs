@@ -5,30 +5,6 @@ using Lookalike.Imaging;
 
 namespace Lookalike.Gallery;
 
-/// <summary>Progress of an indexing run: files looked at so far out of the total.</summary>
-public readonly record struct IndexProgress(int Done, int Total, int Embedded);
-
-/// <summary>The summary of one indexing run. The outcome counts add up to <see cref="Files"/>.</summary>
-public sealed record IndexReport(string Root, int Files, IReadOnlyDictionary<Outcome, int> Outcomes, int Removed, int Embedded,
-    IReadOnlyList<FileRecord> Problems, TimeSpan Elapsed, bool Cancelled);
-
-public sealed record IndexOptions
-{
-    /// <summary>Images processed in parallel (each model runs single-threaded per image).</summary>
-    public int Workers { get; init; } = Environment.ProcessorCount;
-    /// <summary>Files written per transaction; a killed run loses at most this many.</summary>
-    public int BatchSize { get; init; } = 32;
-    /// <summary>
-    /// A file still being analysed after this long gets the outcome 'timed_out' and the run goes on without it
-    /// (its work is abandoned, not aborted: native calls cannot be stopped safely).
-    /// </summary>
-    public TimeSpan FileTimeout { get; init; } = TimeSpan.FromSeconds(60);
-    /// <summary>How each photo is analysed: by default JPEGs are decoded at reduced scale (<see cref="AnalyzeOptions.Indexing"/>).</summary>
-    public AnalyzeOptions Analysis { get; init; } = AnalyzeOptions.Indexing;
-    /// <summary>Optional labels: full path → identity. Files under the root without a label are 'unlabelled'.</summary>
-    public IReadOnlyDictionary<string, string>? Labels { get; init; }
-}
-
 /// <summary>
 /// Indexes a folder of photos, one sub-folder per person (the folder name is the identity, in any script; a file
 /// directly in the root is named by its file name), incrementally: unchanged files (same size and mtime, or same
@@ -136,11 +112,14 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
         // The analysis of a file, or, when its content is unchanged (same SHA-256), only its new fingerprint.
         (FileResult? Result, FileRecord? Touch) Handle((string Path, string Identity, FileInfo Info) item)
         {
+            known.TryGetValue(item.Path, out var old);
             var sha = Sha256(item.Path);
-            if (known.TryGetValue(item.Path, out var old) && old.Sha256 == sha && old.Identity == item.Identity && old.Model == pipeline.ModelId
+            // A file that cannot be read has no hash: it is unchanged when it was unreadable (and hashless) before too.
+            var same = sha is null ? old is { Outcome: Outcome.Unreadable, Sha256.Length: 0 } : old?.Sha256 == sha;
+            if (old is not null && same && old.Identity == item.Identity && old.Model == pipeline.ModelId
                 && old.Outcome != Outcome.TimedOut)
                 return (null, old with { Size = item.Info.Length, MtimeTicks = item.Info.LastWriteTimeUtc.Ticks });
-            return (Process(item.Path, item.Identity, sha, item.Info, options), null);
+            return (Process(item.Path, item.Identity, sha ?? "", item.Info, options), null);
         }
 
         try
@@ -298,7 +277,8 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
         return labels;
     }
 
-    private static string Sha256(string path)
+    /// <summary>The file's SHA-256 (lower-case hex), or null when it cannot be read (its outcome then says so).</summary>
+    private static string? Sha256(string path)
     {
         try
         {
@@ -307,7 +287,7 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return "unreadable:" + e.GetType().Name;
+            return null;
         }
     }
 }

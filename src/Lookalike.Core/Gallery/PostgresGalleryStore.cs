@@ -74,6 +74,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
                 CREATE INDEX IF NOT EXISTS gallery_faces_path ON gallery_faces(path);
                 CREATE INDEX IF NOT EXISTS gallery_files_identity ON gallery_files(identity);
                 CREATE INDEX IF NOT EXISTS gallery_faces_embedding ON gallery_faces USING hnsw (embedding vector_cosine_ops);
+                UPDATE gallery_files SET sha256 = '' WHERE starts_with(sha256, '{GalleryStore.LegacyUnreadableHashPrefix}');
                 """);
             tx.Commit();
         }
@@ -177,7 +178,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         return removed;
     }
 
-    public List<(string Identity, int Faces, int Files, long? FaceId)> Identities()
+    public List<IdentitySummary> Identities()
     {
         using var c = _db.OpenConnection();
         using var cmd = new NpgsqlCommand("""
@@ -185,9 +186,9 @@ public sealed class PostgresGalleryStore : IGalleryStore
                    (SELECT min(id) FROM gallery_faces x WHERE x.identity = f.identity)
             FROM gallery_files f WHERE f.identity <> '' GROUP BY f.identity ORDER BY f.identity COLLATE "C"
             """, c);
-        var list = new List<(string, int, int, long?)>();
+        var list = new List<IdentitySummary>();
         using var r = cmd.ExecuteReader();
-        while (r.Read()) list.Add((r.GetString(0), (int)r.GetInt64(1), (int)r.GetInt64(2), r.IsDBNull(3) ? null : r.GetInt64(3)));
+        while (r.Read()) list.Add(new IdentitySummary(r.GetString(0), (int)r.GetInt64(1), (int)r.GetInt64(2), r.IsDBNull(3) ? null : r.GetInt64(3)));
         return list;
     }
 
@@ -209,15 +210,15 @@ public sealed class PostgresGalleryStore : IGalleryStore
         return list;
     }
 
-    public List<(long Id, string Path, Box Box, string Source, bool Several)> IdentityFaces(string identity)
+    public List<IdentityFace> IdentityFaces(string identity)
     {
         using var c = _db.OpenConnection();
         using var cmd = new NpgsqlCommand("SELECT id, path, box_x, box_y, box_w, box_h, source, several FROM gallery_faces WHERE identity = $1 ORDER BY path COLLATE \"C\"", c);
         cmd.Parameters.AddWithValue(identity);
-        var list = new List<(long, string, Box, string, bool)>();
+        var list = new List<IdentityFace>();
         using var r = cmd.ExecuteReader();
         while (r.Read())
-            list.Add((r.GetInt64(0), r.GetString(1), new Box(r.GetFloat(2), r.GetFloat(3), r.GetFloat(4), r.GetFloat(5)), r.GetString(6), r.GetBoolean(7)));
+            list.Add(new IdentityFace(r.GetInt64(0), r.GetString(1), new Box(r.GetFloat(2), r.GetFloat(3), r.GetFloat(4), r.GetFloat(5)), Enum.Parse<FaceSource>(r.GetString(6)), r.GetBoolean(7)));
         return list;
     }
 
@@ -238,8 +239,8 @@ public sealed class PostgresGalleryStore : IGalleryStore
         return cmd.ExecuteScalar() as byte[];
     }
 
-    public int FilesMissingTheirFace() => Count("""
-        SELECT count(*) FROM gallery_files f WHERE f.outcome IN ('indexed', 'multiple_faces')
+    public int FilesMissingTheirFace() => Count($"""
+        SELECT count(*) FROM gallery_files f WHERE f.outcome IN ({OutcomeNames.WithFaceSql})
             AND NOT EXISTS (SELECT 1 FROM gallery_faces x WHERE x.path = f.path)
         """);
 
@@ -252,7 +253,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         return Convert.ToInt32(cmd.ExecuteScalar());
     }
 
-    /// <summary>A search that runs in the server, over the faces as they are at each query.</summary>
+    /// <summary>A search that runs in the server, over the faces as they are at each query (<see cref="GallerySearch.Open"/> calls it).</summary>
     public IFaceSearch Search(string model, int dimension)
     {
         if (dimension != Dimension) throw new GalleryStoreException($"the PostgreSQL store holds {Dimension}-d embeddings, not {dimension}-d");
@@ -371,6 +372,3 @@ internal sealed class PgvectorSearch(NpgsqlDataSource db, string model, int coun
             .OrderByDescending(m => m.Similarity).Take(top)];
     }
 }
-
-/// <summary>A gallery store that cannot be opened or written, with a message meant for the user.</summary>
-public sealed class GalleryStoreException(string message, Exception? inner = null) : Exception(message, inner);

@@ -50,6 +50,25 @@ public sealed class SqliteGalleryStore : IGalleryStore
             CREATE INDEX IF NOT EXISTS faces_path ON faces(path);
             CREATE INDEX IF NOT EXISTS files_identity ON files(identity);
             """);
+        Migrate();
+    }
+
+    /// <summary>The schema version this code writes (<c>PRAGMA user_version</c>); older files are brought up to it at open.</summary>
+    internal const int SchemaVersion = 1;
+
+    private void Migrate()
+    {
+        using var version = _db.CreateCommand();
+        version.CommandText = "PRAGMA user_version";
+        var from = Convert.ToInt32(version.ExecuteScalar());
+        if (from >= SchemaVersion) return;
+        using var tx = _db.BeginTransaction();
+        using var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
+        // 0 -> 1: a file that could not be read is its outcome (unreadable) with no hash, not a fake hash text.
+        cmd.CommandText = $"UPDATE files SET sha256 = '' WHERE substr(sha256, 1, {GalleryStore.LegacyUnreadableHashPrefix.Length}) = '{GalleryStore.LegacyUnreadableHashPrefix}'; PRAGMA user_version = {SchemaVersion};";
+        cmd.ExecuteNonQuery();
+        tx.Commit();
     }
 
     public string Path { get; }
@@ -153,7 +172,7 @@ public sealed class SqliteGalleryStore : IGalleryStore
     }
 
     /// <summary>Identities with their face and file counts and one face id (for a thumbnail), by name.</summary>
-    public List<(string Identity, int Faces, int Files, long? FaceId)> Identities()
+    public List<IdentitySummary> Identities()
     {
         using var cmd = _db.CreateCommand();
         cmd.CommandText = """
@@ -161,9 +180,9 @@ public sealed class SqliteGalleryStore : IGalleryStore
                    (SELECT min(id) FROM faces x WHERE x.identity = f.identity)
             FROM files f WHERE f.identity <> '' GROUP BY f.identity ORDER BY f.identity
             """;
-        var list = new List<(string, int, int, long?)>();
+        var list = new List<IdentitySummary>();
         using var r = cmd.ExecuteReader();
-        while (r.Read()) list.Add((r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetInt64(3)));
+        while (r.Read()) list.Add(new IdentitySummary(r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetInt64(3)));
         return list;
     }
 
@@ -192,15 +211,15 @@ public sealed class SqliteGalleryStore : IGalleryStore
     }
 
     /// <summary>The faces of one identity: id, source path, box and whether the photo had several faces.</summary>
-    public List<(long Id, string Path, Box Box, string Source, bool Several)> IdentityFaces(string identity)
+    public List<IdentityFace> IdentityFaces(string identity)
     {
         using var cmd = _db.CreateCommand();
         cmd.CommandText = "SELECT id, path, box_x, box_y, box_w, box_h, source, several FROM faces WHERE identity = $id ORDER BY path";
         cmd.Parameters.AddWithValue("$id", identity);
-        var list = new List<(long, string, Box, string, bool)>();
+        var list = new List<IdentityFace>();
         using var r = cmd.ExecuteReader();
         while (r.Read())
-            list.Add((r.GetInt64(0), r.GetString(1), new Box(r.GetFloat(2), r.GetFloat(3), r.GetFloat(4), r.GetFloat(5)), r.GetString(6), r.GetInt64(7) != 0));
+            list.Add(new IdentityFace(r.GetInt64(0), r.GetString(1), new Box(r.GetFloat(2), r.GetFloat(3), r.GetFloat(4), r.GetFloat(5)), Enum.Parse<FaceSource>(r.GetString(6)), r.GetInt64(7) != 0));
         return list;
     }
 
@@ -230,7 +249,7 @@ public sealed class SqliteGalleryStore : IGalleryStore
     public int FilesMissingTheirFace()
     {
         using var cmd = _db.CreateCommand();
-        cmd.CommandText = "SELECT count(*) FROM files f WHERE f.outcome IN ('indexed', 'multiple_faces') AND NOT EXISTS (SELECT 1 FROM faces x WHERE x.path = f.path)";
+        cmd.CommandText = $"SELECT count(*) FROM files f WHERE f.outcome IN ({OutcomeNames.WithFaceSql}) AND NOT EXISTS (SELECT 1 FROM faces x WHERE x.path = f.path)";
         return Convert.ToInt32(cmd.ExecuteScalar());
     }
 
@@ -257,9 +276,6 @@ public sealed class SqliteGalleryStore : IGalleryStore
             else cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
     }
-
-    /// <summary>The whole gallery is read into an exact in-memory index: at one machine's scale a scan beats any round trip.</summary>
-    public IFaceSearch Search(string model, int dimension) => FaceIndex.Load(this, model, dimension);
 
     public void Dispose() => _db.Dispose();
 }

@@ -2,25 +2,6 @@ using SkiaSharp;
 
 namespace Lookalike.Imaging;
 
-/// <summary>Why an image could not be loaded.</summary>
-public enum ImageProblem
-{
-    Unreadable,
-    TooLarge,
-}
-
-/// <summary>Thrown when a file is not a decodable image or is over the limits; the message is one line for users.</summary>
-public sealed class ImageLoadException(ImageProblem problem, string message) : Exception(message)
-{
-    public ImageProblem Problem { get; } = problem;
-}
-
-/// <summary>Limits checked before a full decode.</summary>
-public sealed record ImageLimits(long MaxBytes = 40L * 1024 * 1024, long MaxPixels = 50_000_000)
-{
-    public static readonly ImageLimits Default = new();
-}
-
 /// <summary>
 /// Decodes JPEG, PNG, WebP, BMP and GIF (first frame) by content, never by extension, into RGBA with the
 /// EXIF orientation applied. Size limits are checked from the header, before pixels are decoded.

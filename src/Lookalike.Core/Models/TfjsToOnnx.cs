@@ -3,9 +3,6 @@ using System.Text.Json;
 
 namespace Lookalike.Models;
 
-/// <summary>Thrown when a TFJS model cannot be read or converted; the message names the file, node or op.</summary>
-public sealed class TfjsConversionException(string message) : Exception(message);
-
 /// <summary>
 /// Converts a TensorFlow.js graph model (model.json + weight shards, float32 or quantized uint8/uint16/float16
 /// weights, dequantized here) to ONNX (opset 13) for exactly the ops the human-models face embedders use

@@ -7,38 +7,6 @@ using SkiaSharp;
 namespace Lookalike.Pictures;
 
 /// <summary>
-/// One face ready to be averaged: the photo warped by its five points onto the average template (transparent where
-/// the photo ends), its 68 landmarks in that square, and the embedding of the original face.
-/// </summary>
-public sealed record AlignedFace(SKBitmap Image, PointF[] Landmarks, float[] Embedding) : IDisposable
-{
-    public void Dispose() => Image.Dispose();
-}
-
-/// <summary>An average (or blended) face: the picture, its landmark shape and the embeddings of the faces in it.</summary>
-public sealed record AverageFaceResult(SKBitmap Image, PointF[] Shape, int Faces, IReadOnlyList<float[]> Embeddings) : IDisposable
-{
-    public int Size => Image.Width;
-
-    public void Dispose() => Image.Dispose();
-}
-
-/// <summary>
-/// How well the average face is still recognised as its person. Scores use the gallery's identity score (mean of an
-/// identity's best 3 cosines, as `match` ranks people), so "own" and "best other" are comparable.
-/// </summary>
-/// <param name="FaceFound">Whether the pipeline finds a face in the average picture at all.</param>
-/// <param name="MeanToAveraged">Mean cosine between the average and the faces that went into it.</param>
-/// <param name="Identity">The person the average should be (null for an arbitrary folder).</param>
-/// <param name="OwnScore">The gallery's score for <paramref name="Identity"/> (null without a gallery or identity).</param>
-/// <param name="BestOther">The best-scoring other identity in the gallery, and its score.</param>
-/// <param name="Rank">Rank of <paramref name="Identity"/> among all gallery identities (1 = recognised).</param>
-/// <param name="Top">The gallery's best identities for the average face.</param>
-public sealed record AverageRecognition(
-    bool FaceFound, double? MeanToAveraged, string? Identity, double? OwnScore, string? BestOther, double? BestOtherScore, int? Rank,
-    IReadOnlyList<IdentityMatch> Top);
-
-/// <summary>
 /// The mean face of a set of photos. Every face is first aligned by a similarity transform of its five points onto a
 /// template in a square that keeps forehead and chin (the ArcFace template scaled 1.6x around the nose, 256 px), then
 /// warped piecewise-affinely (Delaunay triangles over the 68 landmarks plus 8 border points) onto the mean landmark

@@ -6,14 +6,6 @@ using SkiaSharp;
 
 namespace Lookalike.Pictures;
 
-/// <summary>One gallery face placed on the 2-D map.</summary>
-public sealed record MapPoint(string Identity, float X, float Y, byte[]? Thumbnail);
-
-/// <summary>How well a 2-D layout keeps the embedding space's structure.</summary>
-/// <param name="Preservation">Mean fraction of each point's 10 nearest neighbours (cosine, full space) still among its 10 nearest in 2-D.</param>
-/// <param name="KnnAccuracy">Fraction of points whose 5 nearest 2-D neighbours vote for their own identity.</param>
-public sealed record MapQuality(double Preservation, double KnnAccuracy);
-
 /// <summary>
 /// A 2-D map of gallery embeddings: exact t-SNE (perplexity 30, PCA start, deterministic; O(n²), so up to a few thousand
 /// faces) or PCA beyond that; drawn as a PNG and as one self-contained HTML page (points coloured by identity, the face

@@ -1,14 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using Lookalike.Gallery;
 
 namespace Lookalike.Search;
-
-/// <summary>One identity's score for a query.</summary>
-/// <param name="Similarity">The identity score: mean of the cosines of its best <see cref="FaceIndex.FacesPerIdentity"/> faces.</param>
-/// <param name="BestSimilarity">Cosine of its single most similar face.</param>
-/// <param name="BestFaceId">Store id of that face (for its thumbnail).</param>
-public sealed record IdentityMatch(string Identity, float Similarity, float BestSimilarity, long BestFaceId, string BestFacePath, int Faces);
 
 /// <summary>
 /// Exact cosine search over all gallery embeddings, held in one contiguous row-major matrix and scanned with
@@ -52,8 +45,6 @@ public sealed class FaceIndex : IFaceSearch
         _facesOfIdentity = new int[ids.Count];
         foreach (var id in _identityOfRow) _facesOfIdentity[id]++;
     }
-
-    public static FaceIndex Load(IGalleryStore store, string model, int dimension) => new(store.Faces(model), dimension);
 
     public int Dimension { get; }
     public int Count { get; }

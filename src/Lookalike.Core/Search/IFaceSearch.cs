@@ -2,7 +2,7 @@ namespace Lookalike.Search;
 
 /// <summary>
 /// Finds a query face's most similar gallery identities. <see cref="FaceIndex"/> scans every face in memory (exact);
-/// <see cref="Gallery.PostgresGalleryStore"/> asks pgvector's HNSW index for candidates, then scores them exactly.
+/// the PostgreSQL store (Gallery.PostgresGalleryStore) asks pgvector's HNSW index for candidates, then scores them exactly.
 /// </summary>
 public interface IFaceSearch
 {

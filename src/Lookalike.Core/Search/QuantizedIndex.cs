@@ -47,13 +47,13 @@ public sealed class QuantizedIndex
     }
 
     /// <summary>The <paramref name="k"/> rows with the highest approximate cosine, best first.</summary>
-    public (int Row, float Score)[] Search(ReadOnlySpan<float> query, int k)
+    public ScoredRow[] Search(ReadOnlySpan<float> query, int k)
     {
         var q = new sbyte[Dimension];
         var qScale = Quantize(query, q);
         var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, Count / 20_000));
         var chunk = (Count + workers - 1) / workers;
-        var partial = new (int Row, float Score)[workers][];
+        var partial = new ScoredRow[workers][];
         Parallel.For(0, workers, w =>
         {
             var start = w * chunk;
@@ -63,7 +63,7 @@ public sealed class QuantizedIndex
                 top.Offer(row, Dot(_codes.AsSpan(row * Dimension, Dimension), q) * _scales[row]);
             partial[w] = top.Sorted();
         });
-        return [.. partial.SelectMany(p => p).OrderByDescending(p => p.Score).Take(k).Select(p => (p.Row, p.Score * qScale))];
+        return [.. partial.SelectMany(p => p).OrderByDescending(p => p.Score).Take(k).Select(p => new ScoredRow(p.Row, p.Score * qScale))];
     }
 
     /// <summary>
@@ -71,7 +71,7 @@ public sealed class QuantizedIndex
     /// from memory once and scored against every query while it is in cache, so a batch costs far less than its
     /// queries one by one when the scan is memory-bound (bench: "batch of 16").
     /// </summary>
-    public (int Row, float Score)[][] Search(IReadOnlyList<float[]> queries, int k)
+    public ScoredRow[][] Search(IReadOnlyList<float[]> queries, int k)
     {
         var q = new sbyte[queries.Count][];
         var qScales = new float[queries.Count];
@@ -83,7 +83,7 @@ public sealed class QuantizedIndex
         }
         var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, Count / 20_000));
         var chunk = (Count + workers - 1) / workers;
-        var partial = new (int Row, float Score)[workers][][];
+        var partial = new ScoredRow[workers][][];
         Parallel.For(0, workers, w =>
         {
             var start = w * chunk;
@@ -97,19 +97,19 @@ public sealed class QuantizedIndex
             partial[w] = [.. tops.Select(t => t.Sorted())];
         });
         return [.. Enumerable.Range(0, q.Length).Select(j =>
-            partial.SelectMany(p => p[j]).OrderByDescending(p => p.Score).Take(k).Select(p => (p.Row, p.Score * qScales[j])).ToArray())];
+            partial.SelectMany(p => p[j]).OrderByDescending(p => p.Score).Take(k).Select(p => new ScoredRow(p.Row, p.Score * qScales[j])).ToArray())];
     }
 
     /// <summary>
     /// Top <paramref name="k"/> by exact cosine: the best <paramref name="candidates"/> rows by int8 score,
     /// re-ranked with their float embeddings from <paramref name="embeddingOf"/> (e.g. the store).
     /// </summary>
-    public (int Row, float Score)[] Search(ReadOnlySpan<float> query, int k, int candidates, Func<int, float[]> embeddingOf)
+    public ScoredRow[] Search(ReadOnlySpan<float> query, int k, int candidates, Func<int, float[]> embeddingOf)
     {
         var approximate = Search(query, Math.Max(k, candidates));
-        var exact = new (int Row, float Score)[approximate.Length];
+        var exact = new ScoredRow[approximate.Length];
         for (var i = 0; i < approximate.Length; i++)
-            exact[i] = (approximate[i].Row, TensorPrimitives.Dot(embeddingOf(approximate[i].Row), query));
+            exact[i] = new ScoredRow(approximate[i].Row, TensorPrimitives.Dot(embeddingOf(approximate[i].Row), query));
         return [.. exact.OrderByDescending(e => e.Score).Take(k)];
     }
 
@@ -149,10 +149,10 @@ public sealed class QuantizedIndex
             else if (_heap.TryPeek(out _, out var worst) && score > worst) _heap.DequeueEnqueue(row, score);
         }
 
-        public (int Row, float Score)[] Sorted()
+        public ScoredRow[] Sorted()
         {
-            var list = new List<(int, float)>(_heap.Count);
-            while (_heap.TryDequeue(out var row, out var score)) list.Add((row, score));
+            var list = new List<ScoredRow>(_heap.Count);
+            while (_heap.TryDequeue(out var row, out var score)) list.Add(new ScoredRow(row, score));
             list.Reverse();
             return [.. list];
         }

@@ -4,13 +4,10 @@ using Lookalike.Search;
 
 namespace Lookalike;
 
-/// <summary>One face of a query photo with its most similar gallery identities.</summary>
-public sealed record FaceMatches(Face Face, IReadOnlyList<IdentityMatch> Matches);
-
 /// <summary>The gallery loaded for matching: the store (for thumbnails) and the in-memory index.</summary>
 public sealed class Matcher(FacePipeline pipeline, IGalleryStore store) : IDisposable
 {
-    public IFaceSearch Index { get; } = store.Search(pipeline.ModelId, pipeline.Dimension);
+    public IFaceSearch Index { get; } = GallerySearch.Open(store, pipeline.ModelId, pipeline.Dimension);
     public IGalleryStore Store => store;
 
     /// <summary>Every face in the photo, largest first, each with its top-<paramref name="top"/> identities.</summary>

@@ -37,5 +37,3 @@ public readonly record struct Box(float X, float Y, float Width, float Height)
 
     public SKRect ToRect() => new(X, Y, Right, Bottom);
 }
-
-public readonly record struct PointF(float X, float Y);

@@ -1,0 +1,12 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Lookalike.Faces;
+using Lookalike.Gallery;
+
+namespace Lookalike;
+
+public sealed record BoxJson(double X, double Y, double Width, double Height)
+{
+    public static BoxJson From(Box b) => new(Math.Round(b.X, 1), Math.Round(b.Y, 1), Math.Round(b.Width, 1), Math.Round(b.Height, 1));
+}

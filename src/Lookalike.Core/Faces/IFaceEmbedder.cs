@@ -1,0 +1,17 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SkiaSharp;
+
+namespace Lookalike.Faces;
+
+/// <summary>Turns an aligned 112x112 face into a feature vector.</summary>
+public interface IFaceEmbedder
+{
+    /// <summary>Identifies the model (and pre-processing) that made an embedding; stored beside each one.</summary>
+    string ModelId { get; }
+    int Dimension { get; }
+
+    /// <summary>The raw (not normalised) embedding of an aligned face.</summary>
+    float[] Embed(SKBitmap aligned);
+}

@@ -1,0 +1,5 @@
+using SkiaSharp;
+
+namespace Lookalike.Faces;
+
+public readonly record struct PointF(float X, float Y);

@@ -1,0 +1,9 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Lookalike.Faces;
+using Lookalike.Gallery;
+
+namespace Lookalike;
+
+public sealed record GallerySizeJson(int Faces, int Identities);

@@ -1,0 +1,10 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Lookalike.Faces;
+using Lookalike.Gallery;
+
+namespace Lookalike;
+
+/// <param name="FaceId">One of its faces (for a thumbnail), null when it has none.</param>
+public sealed record IdentityJson(string Identity, int Faces, int Files, long? FaceId);

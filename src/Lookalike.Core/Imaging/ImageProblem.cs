@@ -1,0 +1,10 @@
+using SkiaSharp;
+
+namespace Lookalike.Imaging;
+
+/// <summary>Why an image could not be loaded.</summary>
+public enum ImageProblem
+{
+    Unreadable,
+    TooLarge,
+}

