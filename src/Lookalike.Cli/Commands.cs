@@ -72,10 +72,7 @@ internal static class Commands
         root.Subcommands.Add(ExplainCommand.Create(Pipeline));
         root.Subcommands.Add(AverageCommand.Create(Pipeline));
         root.Subcommands.Add(MapCommand.Create());
-        root.Subcommands.Add(FuzzCommand.Create());
-        root.Subcommands.Add(ReliabilityCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
-        root.Subcommands.Add(LoadCommand.Create());
         root.Subcommands.Add(BenchCommand.Create(Pipeline));
         root.Subcommands.Add(DemoCommand.Create(Pipeline));
         root.Subcommands.Add(EvalCommand.Create(Pipeline));
@@ -84,23 +81,8 @@ internal static class Commands
         root.Subcommands.Add(TrainCommand.Create());
     }
 
-    /// <summary>Runs an action; known failures become a one-line reason on stderr (and JSON on stdout) and exit code 1.</summary>
-    internal static int Run(ParseResult parse, Func<int> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (Exception e) when (e is ModelFetchException or ImageLoadException or IOException or UnauthorizedAccessException
-                                       or FormatException or CliException or Microsoft.Data.Sqlite.SqliteException
-                                       or Lookalike.Gallery.GalleryStoreException or Npgsql.NpgsqlException)
-        {
-            var message = e is ImageLoadException ? $"{e.Message}" : e.Message;
-            Console.Error.WriteLine($"lookalike: {message}");
-            if (parse.GetValue(Json)) Output.WriteJson(new { error = message });
-            return 1;
-        }
-    }
+    /// <summary>Runs an action through the shared error edge: known failures become a one-line reason on stderr (and JSON on stdout) and exit code 1.</summary>
+    internal static int Run(ParseResult parse, Func<int> action) => ErrorEdge.Run(action, Console.Error, parse.GetValue(Json) ? Console.Out : null);
 
     internal static ModelStore Models(ParseResult parse) => new(parse.GetValue(ModelsDir));
 
@@ -458,9 +440,6 @@ internal static class Commands
         return GalleryStore.Open(db);
     }
 }
-
-/// <summary>A failure with a message meant for the user.</summary>
-internal sealed class CliException(string message) : Exception(message);
 
 /// <summary>Reports progress straight into a Spectre task from the worker threads (Progress&lt;T&gt; would post to a missing context).</summary>
 internal sealed class SynchronousProgress(ProgressTask task) : IProgress<IndexProgress>

@@ -1,10 +1,10 @@
 using System.CommandLine;
+using Lookalike.Cli;
 using Lookalike.Evaluation;
-using Lookalike.Reliability;
 
-namespace Lookalike.Cli;
+namespace Lookalike.DevTools;
 
-/// <summary>`lookalike fuzz`: writes the seeded corpus of hostile files (from real photos) used by the reliability checks.</summary>
+/// <summary>`fuzz` (dev tools): writes the seeded corpus of hostile files (from real photos) used by the reliability checks.</summary>
 internal static class FuzzCommand
 {
     public static Command Create()
@@ -13,7 +13,7 @@ internal static class FuzzCommand
         var count = new Option<int>("--count") { Description = "Files to write", DefaultValueFactory = _ => 5000 };
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same corpus)", DefaultValueFactory = _ => 1 };
         var cmd = new Command("fuzz", "Write a reproducible corpus of hostile image files made from the shared photos") { output, count, seed };
-        cmd.SetAction(parse => Commands.Run(parse, () =>
+        cmd.SetAction(parse => DevOptions.Run(parse, () =>
         {
             var dir = parse.GetValue(output)!;
             var files = Make(dir.FullName, parse.GetValue(count), parse.GetValue(seed));

@@ -1,36 +1,37 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using Lookalike.Cli;
 using Lookalike.Evaluation;
 using Lookalike.Web;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Lookalike.Cli;
+namespace Lookalike.DevTools;
 
 /// <summary>
-/// `lookalike load`: a bounded load benchmark of POST /api/match against the web app started in this process on
+/// `load` (dev tools): a bounded load benchmark of POST /api/match against the web app started in this process on
 /// 127.0.0.1 (never another address): latency percentiles, requests/s, errors and memory before and after.
 /// </summary>
 internal static class LoadCommand
 {
     public static Command Create()
     {
-        var db = Commands.StoreOption("Gallery store");
+        var db = DevOptions.StoreOption("Gallery store");
         var photo = new Option<FileInfo?>("--photo") { Description = "Photo to send (default: a one-face deepface photo from shared/data)" };
         var requests = new Option<int>("--requests") { Description = "Requests to send (at most 100,000)", DefaultValueFactory = _ => 2000 };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight (at most 256)", DefaultValueFactory = _ => 16 };
         var seconds = new Option<int>("--max-seconds") { Description = "Stop sending after this long", DefaultValueFactory = _ => 600 };
         var cmd = new Command("load", "Load-test POST /api/match on 127.0.0.1 (bounded in count and time)") { db, photo, requests, concurrency, seconds };
-        cmd.SetAction(parse => Commands.Run(parse, () =>
+        cmd.SetAction(parse => DevOptions.Run(parse, () =>
         {
             var bytes = File.ReadAllBytes(parse.GetValue(photo)?.FullName
                 ?? SharedData.Find("deepface-pairs/images/Angelina_Jolie/img2.jpg")
                 ?? throw new CliException("no --photo given and shared/data not found"));
             var total = Math.Clamp(parse.GetValue(requests), 1, 100_000);
             var inFlight = Math.Clamp(parse.GetValue(concurrency), 1, 256);
-            var (app, http) = StartLocal(new WebOptions { Db = parse.GetValue(db)!, ModelsDir = Commands.ModelsDirectory(parse) });
+            var (app, http) = StartLocal(new WebOptions { Db = parse.GetValue(db)!, ModelsDir = parse.GetValue(DevOptions.ModelsDir) });
             try
             {
                 var url = http.BaseAddress!.ToString();
@@ -61,7 +62,7 @@ internal static class LoadCommand
                     managed_heap_mb_after = after.Managed,
                     photo_bytes = bytes.Length,
                 };
-                Output.WriteJson(result);
+                DevOptions.WriteJson(result);
                 return errors == 0 ? 0 : 1;
             }
             finally

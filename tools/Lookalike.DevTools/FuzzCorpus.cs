@@ -3,10 +3,7 @@ using System.Text;
 using Lookalike.Imaging;
 using SkiaSharp;
 
-namespace Lookalike.Reliability;
-
-/// <summary>One generated file: where it is and what was done to it.</summary>
-public sealed record FuzzFile(string RelativePath, string Kind, bool ValidPhoto);
+namespace Lookalike.DevTools;
 
 /// <summary>
 /// Builds a reproducible corpus of hostile files from real photos (seeded; nothing is committed): truncations,

@@ -3,17 +3,18 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Lookalike.Cli;
 using Lookalike.Evaluation;
 using Lookalike.Gallery;
 using Lookalike.Web;
 using Microsoft.Data.Sqlite;
 
-namespace Lookalike.Cli;
+namespace Lookalike.DevTools;
 
 /// <summary>
-/// `lookalike reliability`: measures what hostile files, kills mid-index, concurrent readers and sustained load do,
+/// `reliability` (dev tools): measures what hostile files, kills mid-index, concurrent readers and sustained load do,
 /// and writes the figures as a Markdown table (docs/reliability.md). Everything runs against this machine only:
-/// child `lookalike` processes and the web app on 127.0.0.1.
+/// child `lookalike` processes (the CLI built beside this program) and the web app on 127.0.0.1.
 /// </summary>
 internal static class ReliabilityCommand
 {
@@ -25,7 +26,7 @@ internal static class ReliabilityCommand
         var work = new Option<DirectoryInfo>("--work") { Description = "Scratch folder", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Path.GetTempPath(), "lookalike-reliability")) };
         var output = new Option<FileInfo>("--out") { Description = "Markdown report", DefaultValueFactory = _ => new FileInfo("docs/reliability.md") };
         var cmd = new Command("reliability", "Hostile files, kill -9 mid-index, concurrent reads and a soak: write the figures to docs/reliability.md") { count, kills, soak, work, output };
-        cmd.SetAction(parse => Commands.Run(parse, () =>
+        cmd.SetAction(parse => DevOptions.Run(parse, () =>
         {
             var dir = parse.GetValue(work)!;
             if (dir.Exists) dir.Delete(recursive: true);
@@ -42,12 +43,12 @@ internal static class ReliabilityCommand
             report.Index(files, index, full);
 
             Step($"killing the indexer {parse.GetValue(kills)} times");
-            report.Kills(Kills(images, Path.Combine(dir.FullName, "killed.db"), parse.GetValue(kills), index.Seconds), Snapshot(full));
+            report.Kills(Kills(images, Path.Combine(dir.FullName, "killed.db"), parse.GetValue(kills), index.Seconds), GallerySnapshot.Rows(full));
 
             Step("reading the gallery while it is written");
             report.Concurrency(Concurrent(images, Path.Combine(dir.FullName, "concurrent.db")));
 
-            var (app, http) = LoadCommand.StartLocal(new WebOptions { Db = full, ModelsDir = Commands.ModelsDirectory(parse) });
+            var (app, http) = LoadCommand.StartLocal(new WebOptions { Db = full, ModelsDir = parse.GetValue(DevOptions.ModelsDir) });
             try
             {
                 Step("posting every corpus file to /api/match");
@@ -74,7 +75,7 @@ internal static class ReliabilityCommand
 
     internal sealed record CliRun(int ExitCode, string Stdout, string Stderr, double Seconds);
 
-    /// <summary>Runs this same program as a child process.</summary>
+    /// <summary>Runs the real `lookalike` program (built beside this one) as a child process.</summary>
     internal static CliRun RunCli(string[] args, TimeSpan? timeout = null)
     {
         var sw = Stopwatch.StartNew();
@@ -87,9 +88,11 @@ internal static class ReliabilityCommand
 
     private static ProcessStartInfo ChildStart(string[] args)
     {
-        var self = Environment.ProcessPath!;
-        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(ReliabilityCommand).Assembly.Location);
+        var cli = Path.Combine(AppContext.BaseDirectory, "lookalike.dll");
+        if (!File.Exists(cli)) throw new CliException($"{cli} not found: build tools/Lookalike.DevTools, which copies the lookalike CLI beside it");
+        var host = Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+        var psi = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(cli);
         foreach (var a in args) psi.ArgumentList.Add(a);
         return psi;
     }
@@ -115,7 +118,7 @@ internal static class ReliabilityCommand
             if (!IntegrityOk(db)) broken++;
         }
         var final = RunCli(["gallery", "add", images, "--db", db, "--json"]);
-        return new KillResult(done, broken, runs, final, Snapshot(db));
+        return new KillResult(done, broken, runs, final, GallerySnapshot.Rows(db));
     }
 
     private static bool IntegrityOk(string db)
@@ -126,22 +129,6 @@ internal static class ReliabilityCommand
         using var cmd = c.CreateCommand();
         cmd.CommandText = "PRAGMA integrity_check";
         return cmd.ExecuteScalar() as string == "ok";
-    }
-
-    /// <summary>Every file row with its outcome and face embedding, as comparable text.</summary>
-    internal static List<string> Snapshot(string db)
-    {
-        using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            SELECT f.path || '|' || f.identity || '|' || f.sha256 || '|' || f.outcome || '|' || coalesce(hex(x.embedding), '-')
-            FROM files f LEFT JOIN faces x ON x.path = f.path ORDER BY f.path
-            """;
-        var rows = new List<string>();
-        using var r = cmd.ExecuteReader();
-        while (r.Read()) rows.Add(r.GetString(0));
-        return rows;
     }
 
     internal sealed record ConcurrencyResult(int Reads, int LockErrors, int OtherErrors, int Decreases, int Torn, CliRun Writer, List<string> Messages);
@@ -188,7 +175,7 @@ internal static class ReliabilityCommand
     }
 
     /// <summary>Posts every corpus file that can be read to /api/match; returns the statuses by kind.</summary>
-    private static Dictionary<string, Dictionary<int, int>> ApiFuzz(HttpClient http, string corpus, List<Reliability.FuzzFile> files)
+    private static Dictionary<string, Dictionary<int, int>> ApiFuzz(HttpClient http, string corpus, List<FuzzFile> files)
     {
         var byKind = new Dictionary<string, Dictionary<int, int>>();
         var readable = files.Where(f => { try { File.ReadAllBytes(Path.Combine(corpus, f.RelativePath)); return true; } catch (IOException) { return false; } catch (UnauthorizedAccessException) { return false; } }).ToList();
@@ -233,7 +220,7 @@ internal static class ReliabilityCommand
 
         private static string F(double v, int digits = 1) => v.ToString("F" + digits, CultureInfo.InvariantCulture);
 
-        public void Index(List<Reliability.FuzzFile> files, CliRun run, string db)
+        public void Index(List<FuzzFile> files, CliRun run, string db)
         {
             var json = run.ExitCode == 0 ? JsonDocument.Parse(run.Stdout).RootElement : default;
             var outcomes = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -285,7 +272,7 @@ internal static class ReliabilityCommand
                 $"{c.Reads} reads during indexing: {c.LockErrors} locked, {c.OtherErrors} failed, {c.Torn} half-written");
         }
 
-        public void Api(List<Reliability.FuzzFile> files, Dictionary<string, Dictionary<int, int>> byKind, bool aliveAfter)
+        public void Api(List<FuzzFile> files, Dictionary<string, Dictionary<int, int>> byKind, bool aliveAfter)
         {
             _md.AppendLine("## Hostile files through `POST /api/match`").AppendLine();
             _md.AppendLine("| kind | statuses |").AppendLine("|---|---|");
@@ -314,8 +301,8 @@ internal static class ReliabilityCommand
         {
             var head = new StringBuilder();
             head.AppendLine("# Reliability").AppendLine();
-            head.AppendLine($"Written by `lookalike reliability --count {count} --kills {kills} --soak {soak}` on {DateTime.UtcNow:yyyy-MM-dd} " +
-                            $"({Environment.ProcessorCount} cores, .NET {Environment.Version}); the figures, not claims. Corpus: `lookalike fuzz` (seed 1) " +
+            head.AppendLine($"Written by `dotnet run --project tools/Lookalike.DevTools -c Release -- reliability --count {count} --kills {kills} --soak {soak}` on {DateTime.UtcNow:yyyy-MM-dd} " +
+                            $"({Environment.ProcessorCount} cores, .NET {Environment.Version}); the figures, not claims. Corpus: the dev tools' `fuzz` (seed 1) " +
                             "made from the photos in shared/data. The indexer ran as root here, so `no_permission` files were readable.").AppendLine();
             head.AppendLine("| check | result |").AppendLine("|---|---|");
             foreach (var line in _summary) head.AppendLine($"| {line[5..]} | {(line.StartsWith("ok") ? "ok" : "FAILED")} |");
