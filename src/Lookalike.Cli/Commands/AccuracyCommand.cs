@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Lookalike.Cli.Rendering;
 using Lookalike.Evaluation;
 using Lookalike.Faces;
 using Lookalike.Models;
 
-namespace Lookalike.Cli;
+namespace Lookalike.Cli.Commands;
 
 /// <summary>
 /// `lookalike accuracy`: runs the standard evaluation over every set in shared/data and writes docs/accuracy.md,
@@ -16,7 +17,7 @@ internal static class AccuracyCommand
 {
     private sealed record PairSet(string Name, string Group, Func<string, List<ImagePair>> Pairs);
 
-    public static Command Create(Func<ParseResult, FacePipeline> pipelineFactory)
+    public static Command Create(CliContext cli)
     {
         var output = new Option<FileInfo>("--out") { Description = "Markdown file to write", DefaultValueFactory = _ => new FileInfo("docs/accuracy.md") };
         var workers = new Option<int>("--workers") { Description = "Images analysed in parallel", DefaultValueFactory = _ => 2 };
@@ -26,7 +27,7 @@ internal static class AccuracyCommand
             DefaultValueFactory = _ => "stock,stock+flip",
         };
         var cmd = new Command("accuracy", "Evaluate on every set in shared/data and write the accuracy table (docs/accuracy.md)") { output, workers, compare };
-        cmd.SetAction(parse => Commands.Run(parse, () =>
+        cmd.SetAction(parse => cli.Run(parse, () =>
         {
             var data = SharedData.Find("") ?? throw new CliException("shared/data not found");
             string Set(string relative) => Path.Combine(data, relative);
@@ -45,10 +46,10 @@ internal static class AccuracyCommand
             var pairsBySet = sets.ToDictionary(s => s.Name, s => s.Pairs(s.Name));
             var split = File.ReadLines(Set("celebs-24/split.csv")).Skip(1).Select(l => l.Split(','))
                 .Select(c => (Image: new LabelledImage(Path.Combine(Set("celebs-24"), c[0]), c[1]), Split: c[2])).ToList();
-            using var pipeline = pipelineFactory(parse);
+            using var pipeline = cli.Pipeline(parse);
             var started = DateTime.UtcNow;
             var all = pairsBySet.Values.SelectMany(p => p).SelectMany(p => new[] { p.A, p.B }).Concat(split.Select(s => s.Image.Path));
-            var embeddings = EvalCommand.Embed(pipeline, all, Math.Max(1, parse.GetValue(workers)));
+            var embeddings = ProgressBars.Embed(cli.Console.Err, pipeline, all, Math.Max(1, parse.GetValue(workers)));
             var seconds = (DateTime.UtcNow - started).TotalSeconds;
 
             var md = new StringBuilder();
@@ -109,10 +110,10 @@ internal static class AccuracyCommand
                 foreach (var name in models)
                 {
                     // The run's own combination is not embedded twice.
-                    var same = name == (parse.GetValue(Commands.ModelOption) ?? EmbedderChoice.Stock) && parse.GetValue(Commands.DetectorOption) is null && parse.GetValue(Commands.AlignOption) is null;
-                    using var other = same ? null : Commands.Pipeline(parse, name);
+                    var same = name == (parse.GetValue(GlobalOptions.Model) ?? EmbedderChoice.Stock) && parse.GetValue(GlobalOptions.Detector) is null && parse.GetValue(GlobalOptions.Align) is null;
+                    using var other = same ? null : cli.Pipeline(parse, name);
                     var p = other ?? pipeline;
-                    var e = other is null ? embeddings : EvalCommand.Embed(p, all, Math.Max(1, parse.GetValue(workers)));
+                    var e = other is null ? embeddings : ProgressBars.Embed(cli.Console.Err, p, all, Math.Max(1, parse.GetValue(workers)));
                     var results = sets.ToDictionary(x => x.Name, x => VerificationEval.Evaluate(e.Score(pairsBySet[x.Name]), resamples: 0, verdictThreshold: p.Calibration.Threshold));
                     var aucs = sets.Select(x => results[x.Name].Auc).ToList();
                     var rank1 = Identification.Evaluate([.. split.Where(x => x.Split == "gallery").Select(x => x.Image)], [.. split.Where(x => x.Split == "query").Select(x => x.Image)], e).Rank1;
@@ -156,7 +157,7 @@ internal static class AccuracyCommand
             var file = parse.GetValue(output)!;
             file.Directory?.Create();
             File.WriteAllText(file.FullName, md.ToString());
-            Console.WriteLine(md.ToString());
+            cli.Console.WriteLine(md.ToString());
             return 0;
         }));
         return cmd;

@@ -3,14 +3,14 @@ using Lookalike.Faces;
 using Lookalike.Gallery;
 using Lookalike.Pictures;
 
-namespace Lookalike.Cli;
+namespace Lookalike.Cli.Commands;
 
 /// <summary>`lookalike map`: a 2-D map of every gallery face (t-SNE, or PCA when asked or above 5,000 faces) as HTML and PNG.</summary>
 internal static class MapCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext cli)
     {
-        var db = Commands.StoreOption("Gallery store");
+        var db = GlobalOptions.Store("Gallery store");
         var output = new Option<FileInfo>("--out") { Description = "Self-contained HTML page", DefaultValueFactory = _ => new FileInfo("map.html") };
         var png = new Option<FileInfo?>("--png") { Description = "Also write a PNG" };
         var method = new Option<string>("--method")
@@ -19,7 +19,7 @@ internal static class MapCommand
         };
         method.AcceptOnlyFromAmong("tsne", "pca");
         var cmd = new Command("map", "A 2-D map of the gallery's faces (t-SNE), as HTML and PNG") { db, output, png, method };
-        cmd.SetAction(parse => Commands.Run(parse, () =>
+        cmd.SetAction(parse => cli.Run(parse, () =>
         {
             var dbPath = parse.GetValue(db)!;
             if (!GalleryStore.IsPostgres(dbPath) && !File.Exists(dbPath)) throw new CliException($"gallery database not found: {dbPath}");
@@ -38,12 +38,12 @@ internal static class MapCommand
             if (parse.GetValue(png) is { } p) File.WriteAllBytes(p.FullName, GalleryMap.Png(points, quality));
             var seconds = (DateTime.UtcNow - started).TotalSeconds;
             var used = pca || faces.Count > GalleryMap.TsneLimit || faces.Count < 5 ? "pca" : "tsne";
-            if (parse.GetValue(Commands.JsonOption))
-                Output.WriteJson(new { faces = faces.Count, identities = points.Select(q => q.Identity).Distinct().Count(), method = used,
+            if (CliContext.Json(parse))
+                cli.Console.WriteJson(new { faces = faces.Count, identities = points.Select(q => q.Identity).Distinct().Count(), method = used,
                     preservation = Math.Round(quality.Preservation, 4), knn_accuracy = Math.Round(quality.KnnAccuracy, 4),
                     layout_seconds = Math.Round(layoutSeconds, 1), seconds = Math.Round(seconds, 1), output = html.FullName, png = parse.GetValue(png)?.FullName });
             else
-                Console.WriteLine($"{faces.Count} faces mapped ({used}) in {seconds:F1} s: 10-NN neighbourhoods kept {quality.Preservation:P1}, " +
+                cli.Console.WriteLine($"{faces.Count} faces mapped ({used}) in {seconds:F1} s: 10-NN neighbourhoods kept {quality.Preservation:P1}, " +
                                   $"5-NN identity accuracy {quality.KnnAccuracy:P1} → {html.FullName}");
             return 0;
         }));

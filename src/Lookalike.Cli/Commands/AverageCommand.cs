@@ -6,7 +6,7 @@ using Lookalike.Pictures;
 using Lookalike.Search;
 using SkiaSharp;
 
-namespace Lookalike.Cli;
+namespace Lookalike.Cli.Commands;
 
 /// <summary>
 /// `lookalike average`: the landmark-warped mean face of a folder or of a gallery identity (or a morph of two), and
@@ -14,10 +14,10 @@ namespace Lookalike.Cli;
 /// </summary>
 internal static class AverageCommand
 {
-    public static Command Create(Func<ParseResult, FacePipeline> pipelineFactory)
+    public static Command Create(CliContext cli)
     {
         var source = new Argument<string>("source") { Description = "A folder of photos, or an identity in --db" };
-        var db = Commands.StoreOption("Gallery store (for an identity, and to rank the average face)");
+        var db = GlobalOptions.Store("Gallery store (for an identity, and to rank the average face)");
         var blend = new Option<string[]?>("--blend")
         {
             Description = "Morph between two average faces (shape and texture): --blend A B, or SOURCE --blend B",
@@ -30,7 +30,7 @@ internal static class AverageCommand
         source.Arity = ArgumentArity.ZeroOrOne;
         var cmd = new Command("average", "The average face of a folder or a gallery identity (or --blend A B), and whether it is still recognised")
             { source, db, blend, ratio, size, output };
-        cmd.SetAction(parse => Commands.Run(parse, () =>
+        cmd.SetAction(parse => cli.Run(parse, () =>
         {
             var side = parse.GetValue(size);
             if (side is < 64 or > 1024) throw new CliException("--size must be between 64 and 1024");
@@ -44,7 +44,7 @@ internal static class AverageCommand
                 _ => null,
             };
             var first = pair?[0] ?? parse.GetValue(source) ?? throw new CliException("give a folder or an identity (or --blend A B)");
-            using var pipeline = pipelineFactory(parse);
+            using var pipeline = cli.Pipeline(parse);
             using var store = GalleryStore.IsPostgres(dbPath) || File.Exists(dbPath) ? GalleryStore.Open(dbPath) : null;
             var started = DateTime.UtcNow;
 
@@ -67,8 +67,8 @@ internal static class AverageCommand
                 var index = store?.Search(pipeline.ModelId, pipeline.Dimension);
                 var r = AverageFace.Recognise(pipeline, result, index, identity);
                 var seconds = (DateTime.UtcNow - started).TotalSeconds;
-                if (parse.GetValue(Commands.JsonOption))
-                    Output.WriteJson(new
+                if (CliContext.Json(parse))
+                    cli.Console.WriteJson(new
                     {
                         source = label, kind = pair is null ? kindA : "blend", faces_averaged = result.Faces, size = side, output = png.FullName,
                         seconds = Math.Round(seconds, 2),
@@ -80,7 +80,7 @@ internal static class AverageCommand
                         },
                     });
                 else
-                    Console.WriteLine(Describe(label, pair is null ? kindA : "blend", result.Faces, png.FullName, seconds, r));
+                    cli.Console.WriteLine(Describe(label, pair is null ? kindA : "blend", result.Faces, png.FullName, seconds, r));
             }
             finally
             {

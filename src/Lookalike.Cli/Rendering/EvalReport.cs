@@ -5,7 +5,7 @@ using Lookalike.Evaluation;
 
 using ScottPlot;
 
-namespace Lookalike.Cli;
+namespace Lookalike.Cli.Rendering;
 
 /// <summary>
 /// The `eval --report DIR` output: PNG plots (ScottPlot) and one index.html with the plots embedded as base64 and the
@@ -24,7 +24,7 @@ internal static class EvalReport
     });
 
     public static void WriteVerification(string dir, string source, VerificationResult v, IReadOnlyDictionary<string, VerificationResult>? groups,
-        Calibration calibration, IReadOnlyList<ScoredPair> facePairs, IReadOnlyList<string> failures)
+        Calibration calibration, IReadOnlyList<ScoredPair> facePairs, IReadOnlyList<string> failures, TextWriter notes)
     {
         Directory.CreateDirectory(dir);
         var images = new List<(string File, string Caption)>();
@@ -127,10 +127,10 @@ internal static class EvalReport
             Failures(sb, failures);
         }, dir, images);
         File.WriteAllText(Path.Combine(dir, "index.html"), html);
-        Console.Error.WriteLine($"wrote {Path.Combine(dir, "index.html")} and {images.Count} PNGs");
+        notes.WriteLine($"wrote {Path.Combine(dir, "index.html")} and {images.Count} PNGs");
     }
 
-    public static void WriteIdentification(string dir, string gallery, string queries, IdentificationResult r, IReadOnlyList<EvalCommand.GroupRanks>? groups, IReadOnlyList<string> failures)
+    public static void WriteIdentification(string dir, string gallery, string queries, IdentificationResult r, IReadOnlyList<GroupRanks>? groups, IReadOnlyList<string> failures, TextWriter notes)
     {
         Directory.CreateDirectory(dir);
         var cmc = NewPlot("CMC (cumulative match characteristic)", "rank k", "fraction of queries with the right identity in the top k");
@@ -171,7 +171,7 @@ internal static class EvalReport
             Failures(sb, failures);
         }, dir, images);
         File.WriteAllText(Path.Combine(dir, "index.html"), html);
-        Console.Error.WriteLine($"wrote {Path.Combine(dir, "index.html")} and {images.Count} PNG");
+        notes.WriteLine($"wrote {Path.Combine(dir, "index.html")} and {images.Count} PNG");
     }
 
     private static Plot NewPlot(string title, string x, string y)

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 
-namespace Lookalike.Cli;
+namespace Lookalike.Cli.Commands;
 
 /// <summary>
 /// `lookalike train` and `lookalike explain --method gradcam` run in a separate executable, lookalike-train
@@ -57,7 +57,7 @@ internal static class TrainTool
 /// <summary>`lookalike train`: fine-tune the embedder (forwarded to lookalike-train).</summary>
 internal static class TrainCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext cli)
     {
         // Declared for --help; every token is passed on as given, including options not listed here.
         var cmd = new Command("train", "Fine-tune the face embedder on your own identities (ArcFace loss, CPU); runs lookalike-train")
@@ -69,7 +69,7 @@ internal static class TrainCommand
             new Option<bool>("--experiment") { Description = "Run the measured experiment and write docs/training.md" },
         };
         cmd.TreatUnmatchedTokensAsErrors = false;
-        cmd.SetAction(parse => Commands.Run(parse, () => TrainTool.Forward(TrainTool.Tokens(parse))));
+        cmd.SetAction(parse => cli.Run(parse, () => TrainTool.Forward(TrainTool.Tokens(parse))));
         return cmd;
     }
 }

@@ -1,9 +1,10 @@
 using Spectre.Console;
 using System.CommandLine;
+using Lookalike.Cli.Rendering;
 using Lookalike.Evaluation;
 using Lookalike.Faces;
 
-namespace Lookalike.Cli;
+namespace Lookalike.Cli.Commands;
 
 /// <summary>
 /// `lookalike calibrate`: fits P(same | cosine) on the user's labelled pairs, because the built-in calibration
@@ -12,21 +13,21 @@ namespace Lookalike.Cli;
 /// </summary>
 internal static class CalibrateCommand
 {
-    public static Command Create(Func<ParseResult, FacePipeline> pipelineFactory)
+    public static Command Create(CliContext cli)
     {
         var pairs = new Option<FileInfo[]>("--pairs") { Description = "CSV(s) a,b,same to fit on (repeat the option for several)", Required = true };
         var holdout = new Option<FileInfo[]>("--holdout") { Description = "CSV(s) a,b,same NOT used for fitting, to report the calibration error on" };
         var output = new Option<FileInfo?>("--out") { Description = "Write the calibration as JSON (load it with --calibration)" };
         var workers = new Option<int>("--workers") { Description = "Images analysed in parallel", DefaultValueFactory = _ => 2 };
         var cmd = new Command("calibrate", "Fit the probability that two faces are the same person from a cosine, on your own labelled pairs") { pairs, holdout, output, workers };
-        cmd.SetAction(parse => Commands.Run(parse, () =>
+        cmd.SetAction(parse => cli.Run(parse, () =>
         {
             var fitFiles = parse.GetValue(pairs) ?? [];
             var holdFiles = parse.GetValue(holdout) ?? [];
             var fitPairs = fitFiles.SelectMany(f => PairList.Read(f.FullName)).ToList();
             var holdSets = holdFiles.Select(f => (File: f.FullName, Pairs: PairList.Read(f.FullName))).ToList();
-            using var pipeline = pipelineFactory(parse);
-            var embeddings = EvalCommand.Embed(pipeline, fitPairs.Concat(holdSets.SelectMany(h => h.Pairs)).SelectMany(p => new[] { p.A, p.B }), Math.Max(1, parse.GetValue(workers)));
+            using var pipeline = cli.Pipeline(parse);
+            var embeddings = ProgressBars.Embed(cli.Console.Err, pipeline, fitPairs.Concat(holdSets.SelectMany(h => h.Pairs)).SelectMany(p => new[] { p.A, p.B }), Math.Max(1, parse.GetValue(workers)));
             var fitScores = EvalCommand.FoundPairs(fitPairs, embeddings.Score(fitPairs), embeddings);
             var fittedOn = string.Join(" + ", fitFiles.Select(f => f.FullName));
             var cal = Calibration.Fit(fitScores, pipeline.ModelId, fittedOn);
@@ -34,10 +35,10 @@ internal static class CalibrateCommand
             if (parse.GetValue(output) is { } o)
             {
                 cal.Save(o.FullName);
-                Output.Err.WriteLine($"wrote {o.FullName}");
+                cli.Console.Err.WriteLine($"wrote {o.FullName}");
             }
-            if (parse.GetValue<bool>("--json"))
-                Output.WriteJson(new
+            if (CliContext.Json(parse))
+                cli.Console.WriteJson(new
                 {
                     model_id = cal.ModelId,
                     slope = Math.Round(cal.Slope, 6),
@@ -45,18 +46,18 @@ internal static class CalibrateCommand
                     fitted_on = fittedOn,
                     fit_pairs = fitScores.Count,
                     skipped_pairs = fitPairs.Count - fitScores.Count,
-                    fit_ece = EvalCommand.R(cal.Ece(fitScores)),
-                    holdout = held.Select(h => new { file = h.File, pairs = h.Scores.Count, ece = EvalCommand.R(cal.Ece(h.Scores)) }),
+                    fit_ece = EvalView.R(cal.Ece(fitScores)),
+                    holdout = held.Select(h => new { file = h.File, pairs = h.Scores.Count, ece = EvalView.R(cal.Ece(h.Scores)) }),
                     probability_at = new[] { 0.2f, 0.3f, 0.4f, Verification.Threshold, 0.5f, 0.6f }.ToDictionary(
                         c => c.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), c => Math.Round(cal.Probability(c), 4)),
                 });
             else
             {
-                Console.WriteLine(cal.ToString());
-                Console.WriteLine(EvalCommand.F($"fitted on {fitScores.Count} pairs with both faces ({fitPairs.Count - fitScores.Count} pairs with a missing face left out); ECE on them {cal.Ece(fitScores):F4} (in-sample)"));
-                foreach (var h in held) Console.WriteLine(EvalCommand.F($"held apart: {h.File}: {h.Scores.Count} pairs, ECE {cal.Ece(h.Scores):F4}"));
+                cli.Console.WriteLine(cal.ToString());
+                cli.Console.WriteLine(EvalView.F($"fitted on {fitScores.Count} pairs with both faces ({fitPairs.Count - fitScores.Count} pairs with a missing face left out); ECE on them {cal.Ece(fitScores):F4} (in-sample)"));
+                foreach (var h in held) cli.Console.WriteLine(EvalView.F($"held apart: {h.File}: {h.Scores.Count} pairs, ECE {cal.Ece(h.Scores):F4}"));
                 foreach (var c in new[] { 0.2f, 0.3f, 0.4f, Verification.Threshold, 0.5f, 0.6f })
-                    Console.WriteLine(EvalCommand.F($"  cosine {c:F2} → P(same) {cal.Probability(c):P1}"));
+                    cli.Console.WriteLine(EvalView.F($"  cosine {c:F2} → P(same) {cal.Probability(c):P1}"));
             }
             return 0;
         }));

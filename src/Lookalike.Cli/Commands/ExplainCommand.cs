@@ -5,29 +5,29 @@ using Lookalike.Imaging;
 using Lookalike.Pictures;
 using SkiaSharp;
 
-namespace Lookalike.Cli;
+namespace Lookalike.Cli.Commands;
 
 /// <summary>`lookalike explain`: heat-maps of which face regions make two faces similar.</summary>
 internal static class ExplainCommand
 {
-    public static Command Create(Func<ParseResult, FacePipeline> pipelineFactory)
+    public static Command Create(CliContext cli)
     {
         var a = new Argument<FileInfo>("a") { Description = "Photo (its largest face)" };
         var b = new Argument<FileInfo?>("b") { Description = "Second photo (or use --match)", Arity = ArgumentArity.ZeroOrOne };
         var match = new Option<bool>("--match") { Description = "Explain the top gallery match of the photo's largest face" };
-        var db = Commands.StoreOption("Gallery store (with --match)");
+        var db = GlobalOptions.Store("Gallery store (with --match)");
         var output = new Option<FileInfo>("--out") { Description = "PNG to write", DefaultValueFactory = _ => new FileInfo("explain.png") };
         var method = new Option<string>("--method") { Description = "occlusion, or gradcam: Grad-CAM beside the occlusion map (runs lookalike-train, TorchSharp)", DefaultValueFactory = _ => "occlusion" };
         method.AcceptOnlyFromAmong("occlusion", "gradcam");
         var cmd = new Command("explain", "Heat-maps of the regions that raise or lower the similarity of two faces (occlusion, or Grad-CAM)") { a, b, match, db, output, method };
-        cmd.SetAction(parse => Commands.Run(parse, () =>
+        cmd.SetAction(parse => cli.Run(parse, () =>
         {
             if (parse.GetValue(method) == "gradcam")
             {
                 if (parse.GetValue(match)) throw new CliException("--method gradcam explains two photos; --match works with occlusion only");
                 return TrainTool.Forward(TrainTool.Tokens(parse));
             }
-            using var pipeline = pipelineFactory(parse);
+            using var pipeline = cli.Pipeline(parse);
             var pathA = parse.GetValue(a)!.FullName;
             using var imageA = ImageLoader.Load(pathA);
             var started = DateTime.UtcNow;
@@ -53,11 +53,11 @@ internal static class ExplainCommand
             var seconds = (DateTime.UtcNow - started).TotalSeconds;
             var png = parse.GetValue(output)!;
             File.WriteAllBytes(png.FullName, result.Png);
-            if (parse.GetValue(Commands.JsonOption))
-                Output.WriteJson(new { similarity = Math.Round(result.Similarity, 4), method = "occlusion", output = png.FullName, seconds = Math.Round(seconds, 2),
+            if (CliContext.Json(parse))
+                cli.Console.WriteJson(new { similarity = Math.Round(result.Similarity, 4), method = "occlusion", output = png.FullName, seconds = Math.Round(seconds, 2),
                     a = Regions(result.A), b = Regions(result.B) });
             else
-                Console.WriteLine($"similarity {result.Similarity:F3}; wrote {png.FullName} ({seconds:F2} s)");
+                cli.Console.WriteLine($"similarity {result.Similarity:F3}; wrote {png.FullName} ({seconds:F2} s)");
             return 0;
         }));
         return cmd;

@@ -1,10 +1,11 @@
 using System.CommandLine;
+using Lookalike.Cli.Rendering;
 using Lookalike.Evaluation;
 using Lookalike.Faces;
 using Lookalike.Gallery;
 using Lookalike.Pictures;
 
-namespace Lookalike.Cli;
+namespace Lookalike.Cli.Commands;
 
 /// <summary>
 /// `lookalike demo`: the whole job in one command: fetch the models, index a gallery (shared/data/celebs-24 when
@@ -12,41 +13,41 @@ namespace Lookalike.Cli;
 /// </summary>
 internal static class DemoCommand
 {
-    public static Command Create(Func<ParseResult, FacePipeline> pipelineFactory)
+    public static Command Create(CliContext cli)
     {
         var dir = new Argument<DirectoryInfo?>("dir") { Description = "Folder per person (default: shared/data/celebs-24/images)", Arity = ArgumentArity.ZeroOrOne };
         var photo = new Option<FileInfo?>("--photo") { Description = "Photo to match (default: a celebs-24 query photo, else the first photo of the folder)" };
         var outDir = new Option<DirectoryInfo>("--out-dir") { Description = "Where the gallery and the picture go", DefaultValueFactory = _ => new DirectoryInfo("out") };
         var cmd = new Command("demo", "Fetch models, index a gallery and match a sample photo") { dir, photo, outDir };
-        cmd.SetAction(parse => Commands.Run(parse, () =>
+        cmd.SetAction(parse => cli.Run(parse, () =>
         {
             var galleryDir = parse.GetValue(dir)?.FullName ?? SharedData.Find("celebs-24/images")
                 ?? throw new CliException("no folder given and shared/data/celebs-24 not found: run 'lookalike demo DIR' with a folder per person");
             var output = parse.GetValue(outDir)!;
             output.Create();
-            using var pipeline = pipelineFactory(parse);
+            using var pipeline = cli.Pipeline(parse);
             var db = Path.Combine(output.FullName, "demo.db");
             using var store = GalleryStore.Open(db);
-            Console.WriteLine($"indexing {galleryDir} into {db} …");
+            cli.Console.WriteLine($"indexing {galleryDir} into {db} …");
             var sample = parse.GetValue(photo)?.FullName ?? SamplePhoto(galleryDir);
             var heldOut = GalleryLabels(galleryDir);
-            if (heldOut is not null) Console.WriteLine("split.csv found: indexing its gallery photos; its query photos are held out ('unlabelled')");
+            if (heldOut is not null) cli.Console.WriteLine("split.csv found: indexing its gallery photos; its query photos are held out ('unlabelled')");
             var report = new GalleryIndexer(pipeline, store).Index(galleryDir, new IndexOptions { Labels = heldOut },
-                new Progress<IndexProgress>(p => { if (p.Done % 100 == 0 || p.Done == p.Total) Console.Error.Write($"\r  {p.Done}/{p.Total} files"); }));
-            Console.Error.WriteLine();
-            Console.WriteLine($"{report.Files} files: " + string.Join(", ", report.Outcomes.Where(kv => kv.Value > 0).Select(kv => $"{kv.Value} {kv.Key.Name()}")) +
+                new Progress<IndexProgress>(p => { if (p.Done % 100 == 0 || p.Done == p.Total) cli.Console.Stderr.Write($"\r  {p.Done}/{p.Total} files"); }));
+            cli.Console.Stderr.WriteLine();
+            cli.Console.WriteLine($"{report.Files} files: " + string.Join(", ", report.Outcomes.Where(kv => kv.Value > 0).Select(kv => $"{kv.Value} {kv.Key.Name()}")) +
                               $" ({report.Elapsed.TotalSeconds:F1} s)");
             using var matcher = new Matcher(pipeline, GalleryStore.Open(db));
             var results = matcher.Match(pipeline.Analyze(sample), 5);
-            Console.WriteLine($"matching {sample}:");
+            cli.Console.WriteLine($"matching {sample}:");
             foreach (var (r, i) in results.Select((r, i) => (r, i)))
             {
-                Console.WriteLine($"  face {i + 1}:");
-                foreach (var m in r.Matches) Console.WriteLine($"    {m.Identity,-28} similarity {m.Similarity:F3}, {pipeline.Calibration.Probability(m.BestSimilarity):P0} likely the same person (best face)");
+                cli.Console.WriteLine($"  face {i + 1}:");
+                foreach (var m in r.Matches) cli.Console.WriteLine($"    {m.Identity,-28} similarity {m.Similarity:F3}, {pipeline.Calibration.Probability(m.BestSimilarity):P0} likely the same person (best face)");
             }
             var png = Path.Combine(output.FullName, "demo-match.png");
             File.WriteAllBytes(png, MatchPicture.Render(results, matcher.Store, pipeline.Calibration));
-            Console.WriteLine($"picture: {png}");
+            cli.Console.WriteLine($"picture: {png}");
             return 0;
         }));
         return cmd;
