@@ -1,6 +1,4 @@
-using System.CommandLine;
 using Lookalike.Cli;
+using Lookalike.Cli.Rendering;
 
-var root = new RootCommand("lookalike: which celebrity do you look like, and how alike are two faces. Runs on a plain CPU.");
-Commands.AddAll(root);
-return root.Parse(args).Invoke();
+return LookalikeCli.Create(CliConsole.System()).Parse(args).Invoke();

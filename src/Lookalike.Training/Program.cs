@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Lookalike.Cli;
 using Lookalike.Evaluation;
 using Lookalike.Faces;
 using Lookalike.Imaging;
@@ -49,7 +50,7 @@ Command TrainCommand()
     {
         identities, epochs, freeze, output, batch, lr, headLr, margin, validation, patience, seed, noAugment, experiment, data, report,
     };
-    cmd.SetAction(parse => Run(() =>
+    cmd.SetAction(parse => Run(parse, () =>
     {
         TorchSetup.Init(parse.GetValue(threads));
         var store = new ModelStore(parse.GetValue(modelsDir));
@@ -70,7 +71,7 @@ Command TrainCommand()
         var outDir = parse.GetValue(output)?.FullName;
         if (parse.GetValue(experiment))
         {
-            var dataRoot = parse.GetValue(data)?.FullName ?? SharedData.Find() ?? throw new UserError("shared data not found: give --data DIR or set LOOKALIKE_DATA");
+            var dataRoot = parse.GetValue(data)?.FullName ?? SharedData.Find() ?? throw new CliException("shared data not found: give --data DIR or set LOOKALIKE_DATA");
             outDir ??= Path.Combine(Path.GetTempPath(), "lookalike-experiment-model");
             var md = Progress(options, (onEpoch, onStep) =>
                 new Experiment(pipeline, dataRoot, onnx, Console.Error) { CropCache = Environment.GetEnvironmentVariable("LOOKALIKE_CROP_CACHE") }.Run(options, outDir, onEpoch, onStep));
@@ -80,16 +81,16 @@ Command TrainCommand()
             Console.WriteLine($"wrote {path} (model in {outDir})");
             return 0;
         }
-        var dir = parse.GetValue(identities) ?? throw new UserError("give --identities DIR (one sub-folder of photos per person)");
-        if (!dir.Exists) throw new UserError($"folder not found: {dir.FullName}");
-        if (outDir is null) throw new UserError("give --out DIR for the trained model");
+        var dir = parse.GetValue(identities) ?? throw new CliException("give --identities DIR (one sub-folder of photos per person)");
+        if (!dir.Exists) throw new CliException($"folder not found: {dir.FullName}");
+        if (outDir is null) throw new CliException("give --out DIR for the trained model");
         var images = PersonFolders.Read(dir.FullName);
         Console.Error.WriteLine($"aligning {images.Count} photos of {images.Select(i => i.Identity).Distinct().Count()} identities …");
         var (faces, failed) = FaceData.Align(pipeline, images, workers: Math.Max(1, parse.GetValue(threads)));
         foreach (var f in failed.Take(10)) Console.Error.WriteLine($"  no face: {f}");
         if (failed.Count > 10) Console.Error.WriteLine($"  … {failed.Count - 10} more without a face");
         var (train, val) = Trainer.SplitIdentities(faces, parse.GetValue(validation), options.Seed);
-        if (train.Select(f => f.Identity).Distinct().Count() < 2) throw new UserError("training needs at least two identities with faces");
+        if (train.Select(f => f.Identity).Distinct().Count() < 2) throw new CliException("training needs at least two identities with faces");
         Console.Error.WriteLine($"training on {train.Count} faces of {train.Select(f => f.Identity).Distinct().Count()} identities; " +
                                 (val.Count > 0 ? $"validation: {val.Count} faces of {val.Select(f => f.Identity).Distinct().Count()} held-apart identities"
                                                : "no validation (fewer than 4 identities): all epochs run, the last is kept"));
@@ -123,7 +124,7 @@ Command ExplainCommand()
     var layer = new Option<string?>("--layer") { Description = "Graph tensor for Grad-CAM (default: the last 7x7 map)" };
     var output = new Option<FileInfo>("--out") { Description = "PNG to write", DefaultValueFactory = _ => new FileInfo("explain.png") };
     var cmd = new Command("explain", "Grad-CAM (cosine target) and occlusion heat-maps of two faces, side by side") { a, b, method, layer, output };
-    cmd.SetAction(parse => Run(() =>
+    cmd.SetAction(parse => Run(parse, () =>
     {
         TorchSetup.Init(parse.GetValue(threads));
         var store = new ModelStore(parse.GetValue(modelsDir));
@@ -171,24 +172,11 @@ T Progress<T>(TrainOptions options, Func<Action<EpochReport>, Action<int, int, i
         });
 }
 
-static int Run(Func<int> action)
-{
-    try
-    {
-        return action();
-    }
-    catch (Exception e) when (e is UserError or ModelFetchException or ImageLoadException or IOException or FormatException or ArgumentException or NotSupportedException)
-    {
-        Console.Error.WriteLine($"lookalike: {e.Message}");
-        return 1;
-    }
-}
+// The error edge shared with the lookalike CLI (src/Shared/ErrorEdge.cs): exit 1, "lookalike: reason", {"error"} with --json.
+int Run(ParseResult parse, Func<int> action) => ErrorEdge.Run(action, Console.Error, parse.GetValue(json) ? Console.Out : null);
 
 static double? Round(double v) => double.IsNaN(v) ? null : Math.Round(v, 4);
 static string F(double v, string format = "F3") => double.IsNaN(v) ? "n/a" : v.ToString(format, CultureInfo.InvariantCulture);
-
-/// <summary>A failure with a message meant for the user.</summary>
-internal sealed class UserError(string message) : Exception(message);
 
 namespace Lookalike.Training
 {

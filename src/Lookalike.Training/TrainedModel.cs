@@ -63,30 +63,27 @@ public static class TrainedModel
         ?? throw new FormatException($"{Path.Combine(dir, InfoFile)} is empty");
 
     /// <summary>
-    /// The embedder ONNX file for a --model value, with the same names the other commands accept: empty, <c>stock</c>,
-    /// <c>faceplugin</c> or the stock id; a folder written by 'lookalike train'; the name of such a folder under
-    /// &lt;models folder&gt;/custom/; or an .onnx file. A <c>+flip</c> suffix (flip test-time augmentation elsewhere) is
-    /// dropped: training and Grad-CAM work on the single graph.
+    /// The embedder ONNX file for a --model value, read by <see cref="ModelSpec.Parse"/> like every other command's:
+    /// empty, <c>stock</c>, <c>faceplugin</c> or the stock id; a folder written by 'lookalike train'; the name of such a
+    /// folder under &lt;models folder&gt;/custom/; or an .onnx file. A <c>+flip</c> suffix (flip test-time augmentation
+    /// elsewhere) is dropped: training and Grad-CAM work on the single graph, with the stock detector and alignment.
     /// </summary>
     public static (string Path, string Id) Resolve(string? model, ModelStore store)
     {
-        var name = string.IsNullOrWhiteSpace(model) ? "stock" : model.Trim();
-        if (name.LastIndexOf('@') is var at and >= 0)
-        {
-            if (!name[(at + 1)..].Equals("ultraface", StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"{name}: training and Grad-CAM use the stock detector (ultraface)");
-            name = name[..at];
-        }
-        if (name.EndsWith("+flip", StringComparison.OrdinalIgnoreCase)) name = name[..^"+flip".Length];
-        if (name is "stock" or "faceplugin" or FaceEmbedder.Id)
+        var spec = ModelSpec.Parse(model);
+        if (spec.Detector is { } detector && detector != DetectorChoice.UltraFace)
+            throw new ArgumentException($"{spec}: training and Grad-CAM use the stock detector (ultraface)");
+        if (spec.Alignment is { } alignment && alignment != Alignment.Similarity)
+            throw new ArgumentException($"{spec}: training and Grad-CAM use the stock alignment (similarity)");
+        var name = spec.Embedder;
+        if (spec.IsStock)
         {
             var stock = ModelStore.Faceplugin.Files.First(f => f.Name == "fr_feature.onnx");
             store.Ensure(ModelStore.Faceplugin);
             return (store.PathOf(stock), FaceEmbedder.Id);
         }
-        foreach (var dir in new[] { name, Path.Combine(store.Directory, "custom", name) })
+        if (spec.FindFolder(store.Directory) is { } dir)
         {
-            if (!File.Exists(Path.Combine(dir, InfoFile))) continue;
             var info = ReadInfo(dir);
             return (Path.GetFullPath(Path.Combine(dir, info.Embedder)), info.Id);
         }

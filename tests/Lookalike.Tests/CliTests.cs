@@ -100,7 +100,7 @@ public class CliTests(PipelineFixture fx)
         var rerun = Cli.Json("gallery", "add", tmp["g"], "--db", tmp["killed.db"]);
         Assert.Equal(photos.Count, rerun.GetProperty("files").GetInt32());
         Assert.True(rerun.GetProperty("outcomes").GetProperty("unchanged").GetInt32() >= partial);
-        Assert.Equal(Lookalike.Cli.ReliabilityCommand.Snapshot(tmp["full.db"]), Lookalike.Cli.ReliabilityCommand.Snapshot(tmp["killed.db"]));
+        Assert.Equal(Lookalike.DevTools.GallerySnapshot.Rows(tmp["full.db"]), Lookalike.DevTools.GallerySnapshot.Rows(tmp["killed.db"]));
     }
 
     private static string? Scalar(string db, string sql)

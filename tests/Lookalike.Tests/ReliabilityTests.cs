@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Lookalike.Gallery;
-using Lookalike.Reliability;
+using Lookalike.DevTools;
 using Lookalike.Web;
 using Microsoft.AspNetCore.TestHost;
 

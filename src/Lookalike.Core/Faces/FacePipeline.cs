@@ -47,7 +47,7 @@ public sealed class FacePipeline : IDisposable
                 : new BlazeFaceDetector(store.PathOf(ModelStore.BlazeFace.Files[1]), 256, Options.Threads);
         }
         _landmarks = new LandmarkModel(store.PathOf(package.Files[1]), Options.Threads);
-        Embedding = Options.Embedder ?? EmbedderChoice.Resolve(store, null);
+        Embedding = Options.Embedder ?? EmbedderChoice.Resolve(store, ModelSpec.Default);
         if (!File.Exists(Embedding.Path)) throw new ModelFetchException($"embedder not found: {Embedding.Path}");
         _embedder = new FaceEmbedder(Embedding.Path, Embedding.Id, Embedding.Flip, Options.Threads, Embedding.Input);
         _normIsEvidence = Embedding.Input is null;

@@ -22,27 +22,34 @@ public sealed record EmbedderChoice(string Name, string Path, string BaseId, boo
     /// </summary>
     public Calibration Calibration { get; init; } = Calibration.Default;
 
-    public const string Stock = "stock";
+    /// <summary>The default embedder's name (<see cref="ModelSpec.Stock"/>).</summary>
+    public const string Stock = ModelSpec.Stock;
 
     /// <summary>The id stored with embeddings: the model's id, plus "+flip" with flip-TTA.</summary>
     public string Id => Flip ? BaseId + "+flip" : BaseId;
 
     /// <summary>
-    /// Resolves a model name: <c>stock</c> (or empty), a folder with model.json, or the name of such a folder under
-    /// <c>&lt;models folder&gt;/custom/</c>; a <c>+flip</c> suffix turns on flip-TTA (<c>stock+flip</c>).
+    /// Resolves a model name read by <see cref="ModelSpec.Parse"/>: <c>stock</c> (or empty), a folder with model.json,
+    /// or the name of such a folder under <c>&lt;models folder&gt;/custom/</c>; a <c>+flip</c> suffix turns on flip-TTA
+    /// (<c>stock+flip</c>). A detector or alignment in the name is the pipeline's (<see cref="Faces.PipelineOptions"/>), not the embedder's.
     /// </summary>
-    public static EmbedderChoice Resolve(ModelStore store, string? name)
+    /// <exception cref="FormatException">An unknown detector or alignment in the name.</exception>
+    /// <exception cref="ModelFetchException">No such model, or a model.json that does not describe one.</exception>
+    public static EmbedderChoice Resolve(ModelStore store, string? name) => Resolve(store, ModelSpec.Parse(name));
+
+    /// <summary>Resolves the embedder of <paramref name="spec"/> (its name and flip-TTA).</summary>
+    /// <exception cref="ModelFetchException">No such model, or a model.json that does not describe one.</exception>
+    public static EmbedderChoice Resolve(ModelStore store, ModelSpec spec)
     {
-        name = string.IsNullOrWhiteSpace(name) ? Stock : name.Trim();
-        var flip = name.EndsWith("+flip", StringComparison.OrdinalIgnoreCase);
-        var bare = flip ? name[..^"+flip".Length] : name;
-        if (bare is Stock or "faceplugin" or Faces.FaceEmbedder.Id)
-            return new EmbedderChoice(name, store.PathOf(ModelStore.Faceplugin.Files[2]), Faces.FaceEmbedder.Id, flip);
-        var dir = Directory.Exists(bare) ? bare : System.IO.Path.Combine(store.Directory, "custom", bare);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(spec);
+        var name = spec.EmbedderName;
+        if (spec.IsStock)
+            return new EmbedderChoice(name, store.PathOf(ModelStore.Faceplugin.Files[2]), Faces.FaceEmbedder.Id, spec.Flip);
+        var dir = spec.FindFolder(store.Directory)
+            ?? throw new ModelFetchException($"no model '{spec.Embedder}': expected 'stock', a folder with model.json (from 'lookalike train'), " +
+                                             $"or a folder of that name in {System.IO.Path.Combine(store.Directory, "custom")}; installed: {string.Join(", ", Installed(store).Prepend(Stock))}");
         var manifest = System.IO.Path.Combine(dir, "model.json");
-        if (!File.Exists(manifest))
-            throw new ModelFetchException($"no model '{bare}': expected 'stock', a folder with model.json (from 'lookalike train'), " +
-                                          $"or a folder of that name in {System.IO.Path.Combine(store.Directory, "custom")}; installed: {string.Join(", ", Installed(store).Prepend(Stock))}");
         try
         {
             using var json = JsonDocument.Parse(File.ReadAllBytes(manifest));
@@ -52,7 +59,7 @@ public sealed record EmbedderChoice(string Name, string Path, string BaseId, boo
             if (string.IsNullOrEmpty(id) || !File.Exists(path)) throw new ModelFetchException($"{manifest}: needs an 'id' and an existing 'embedder' file");
             var input = json.RootElement.TryGetProperty("input", out var i) ? Faces.EmbedderInput.FromJson(i) : null;
             var calibration = System.IO.Path.Combine(dir, "calibration.json");
-            return new EmbedderChoice(name, path, id, flip, input) { Calibration = File.Exists(calibration) ? Calibration.Load(calibration) : Calibration.Default };
+            return new EmbedderChoice(name, path, id, spec.Flip, input) { Calibration = File.Exists(calibration) ? Calibration.Load(calibration) : Calibration.Default };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {

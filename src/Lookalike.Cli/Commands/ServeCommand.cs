@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Lookalike.Gallery;
+using Lookalike.Web;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary>`lookalike serve`: the web page and REST API over a gallery.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var db = GlobalOptions.Store("Gallery store");
+        var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
+        var apiKey = new Option<string?>("--api-key") { Description = "Key for the write endpoints (header X-Api-Key; default $LOOKALIKE_API_KEY). Without one, writes are refused" };
+        var protectReads = new Option<bool>("--protect-reads") { Description = "Require the key for reads too" };
+        var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest accepted upload", DefaultValueFactory = _ => 20 };
+        var rate = new Option<int>("--rate-limit") { Description = "Requests per minute per client address, 0 for none (live mode sends about 180 a minute)", DefaultValueFactory = _ => 600 };
+        var cmd = new Command("serve", "Serve the web page (upload, live webcam, compare, gallery) and the REST API") { db, urls, apiKey, protectReads, maxUpload, rate };
+        cmd.SetAction(parse => cli.Run(parse, () =>
+        {
+            var options = new WebOptions
+            {
+                Db = parse.GetValue(db)!,
+                ModelsDir = parse.GetValue(GlobalOptions.ModelsDir),
+                Model = parse.GetValue(GlobalOptions.Model),
+                ApiKey = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("LOOKALIKE_API_KEY"),
+                ProtectReads = parse.GetValue(protectReads),
+                MaxUploadBytes = Math.Max(1, parse.GetValue(maxUpload)) * 1024L * 1024,
+                RateLimitPerMinute = Math.Max(0, parse.GetValue(rate)),
+            };
+            var app = WebApp.Build(options, ["--urls", parse.GetValue(urls)!]);
+            cli.Console.Stderr.WriteLine($"serving {(GalleryStore.IsPostgres(options.Db) ? "a PostgreSQL gallery" : Path.GetFullPath(options.Db))} on {parse.GetValue(urls)} (API docs at /scalar; writes {(options.ApiKey is null ? "disabled: no --api-key" : "need X-Api-Key")})");
+            app.Run();
+            return 0;
+        }));
+        return cmd;
+    }
+}
