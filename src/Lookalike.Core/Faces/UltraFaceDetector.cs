@@ -14,7 +14,8 @@ public interface IFaceDetector
     /// the image centred on a grey canvas that many times its size first, which shrinks faces that fill the frame
     /// into the detector's range.
     /// </summary>
-    IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = UltraFaceDetector.DefaultMinScore);
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled (the model run is terminated).</exception>
+    IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = UltraFaceDetector.DefaultMinScore, CancellationToken cancellation = default);
 }
 
 /// <summary>
@@ -33,7 +34,9 @@ public sealed class UltraFaceDetector : IFaceDetector, IDisposable
 
     public UltraFaceDetector(string modelPath, int threads = 1) => _model = new OnnxModel(modelPath, threads);
 
-    public IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = DefaultMinScore)
+    internal long ModelRuns => _model.Runs;
+
+    public IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = DefaultMinScore, CancellationToken cancellation = default)
     {
         var (w, h) = (image.Width, image.Height);
         var (canvasW, canvasH) = (w * padding, h * padding);
@@ -53,7 +56,7 @@ public sealed class UltraFaceDetector : IFaceDetector, IDisposable
             Tensors.RgbaToChw(letterbox, input, mean: 127f, scale: 1 / 128f);
         }
 
-        var outputs = _model.Run(input);
+        var outputs = _model.Run(input, cancellation);
         var (scores, boxes) = (outputs[0], outputs[1]);
         var candidates = new List<Detection>();
         for (var i = 0; i < scores.Length / 2; i++)
