@@ -8,6 +8,9 @@ using SkiaSharp;
 
 namespace Lookalike.Web;
 
+/// <summary>One analysed frame of a live session: the faces and, in the same order, their track ids.</summary>
+public sealed record LiveFrame(FaceAnalysis Analysis, IReadOnlyList<int> TrackIds);
+
 /// <summary>
 /// The library objects one server shares between requests: the pipeline (thread-safe sessions), the store (one
 /// SQLite connection, used under a lock) and the search index (replaced whole after a write, so readers never see
@@ -42,7 +45,7 @@ public sealed class GalleryService : IDisposable
         try
         {
             using var bitmap = ImageLoader.Decode(image);
-            return Pipeline.Analyze(bitmap);
+            return Pipeline.Analyze(bitmap, cancellation);
         }
         finally
         {
@@ -58,7 +61,11 @@ public sealed class GalleryService : IDisposable
         {
             using var imageA = ImageLoader.Decode(a);
             using var imageB = ImageLoader.Decode(b);
-            return Pictures.PairExplanation.Explain(Pipeline, imageA, "A", imageB, "B")?.Png;
+            if (Pipeline.Analyze(imageA, cancellation).Largest is not { } faceA || Pipeline.Analyze(imageB, cancellation).Largest is not { } faceB) return null;
+            using var alignedA = FaceAligner.Align(imageA, faceA.FivePoints);
+            using var alignedB = FaceAligner.Align(imageB, faceB.FivePoints);
+            cancellation.ThrowIfCancellationRequested();
+            return Pictures.PairExplanation.Explain(Pipeline, alignedA, faceA.Embedding, "A", alignedB, faceB.Embedding, "B").Png;
         }
         finally
         {
@@ -73,7 +80,7 @@ public sealed class GalleryService : IDisposable
     /// One frame of a live video stream: faces are followed between frames of the same session, and only new or
     /// moved faces are embedded again. Sessions idle for a minute are dropped; at most 64 are kept.
     /// </summary>
-    public async Task<(FaceAnalysis Analysis, IReadOnlyList<int> TrackIds)> LiveFrameAsync(string session, byte[] image, CancellationToken cancellation)
+    public async Task<LiveFrame> LiveFrameAsync(string session, byte[] image, CancellationToken cancellation)
     {
         await _analysisSlots.WaitAsync(cancellation);
         try
@@ -86,8 +93,8 @@ public sealed class GalleryService : IDisposable
             var tracker = _live.AddOrUpdate(session, _ => (new LiveTracker(Pipeline), now), (_, v) => (v.Tracker, now)).Tracker;
             using var bitmap = ImageLoader.Decode(image);
             IReadOnlyList<TrackedFace> tracked;
-            lock (tracker) tracked = tracker.Process(bitmap);
-            return (new FaceAnalysis(bitmap.Width, bitmap.Height, [.. tracked.Select(t => t.Face)], 0), [.. tracked.Select(t => t.Id)]);
+            lock (tracker) tracked = tracker.Process(bitmap, cancellation);
+            return new LiveFrame(new FaceAnalysis(bitmap.Width, bitmap.Height, [.. tracked.Select(t => t.Face)], 0), [.. tracked.Select(t => t.Id)]);
         }
         finally
         {
@@ -132,6 +139,67 @@ public sealed class GalleryService : IDisposable
         var html = Pictures.GalleryMap.Html(points, quality, "Gallery map");
         _map = new MapCache(index, html);
         return html;
+    }
+
+    private sealed record PathsCache(IFaceSearch Index, GalleryPaths Paths);
+    private volatile PathsCache? _paths;
+
+    /// <summary>How stored paths are shown, worked out once per version of the gallery.</summary>
+    public GalleryPaths Paths
+    {
+        get
+        {
+            var index = _index;
+            if (_paths is { } cached && ReferenceEquals(cached.Index, index)) return cached.Paths;
+            var paths = new GalleryPaths(Read(s => s.Files().Select(f => f.Path).ToList()));
+            _paths = new PathsCache(index, paths);
+            return paths;
+        }
+    }
+
+    /// <summary>
+    /// True when the request may see the server's absolute paths: it asks (<c>?paths=absolute</c>) and carries the
+    /// API key. Everyone else sees paths relative to the gallery folder (<see cref="GalleryPaths"/>).
+    /// </summary>
+    public bool ShowsAbsolutePaths(HttpContext http) =>
+        http.Request.Query["paths"] == "absolute" && !string.IsNullOrEmpty(Options.ApiKey)
+        && AccessFilter.HasKey(http.Request.Headers[Api.ApiKeyHeader].ToString(), Options.ApiKey);
+
+    /// <summary>The URL of a stored face's thumbnail.</summary>
+    public string ThumbnailUrl(long faceId) => $"/api/faces/{faceId}/thumbnail";
+
+    /// <summary>A stored path as this request may see it.</summary>
+    public string PathFor(string path, HttpContext http) => ShowsAbsolutePaths(http) ? path : Paths.Relative(path);
+
+    /// <summary>A match answer with its gallery paths as this request may see them.</summary>
+    public MatchResultJson ForClient(MatchResultJson result, HttpContext http)
+    {
+        if (ShowsAbsolutePaths(http)) return result;
+        var paths = Paths;
+        return result with
+        {
+            Faces = [.. result.Faces.Select(f => f with { Matches = [.. f.Matches.Select(m => m with { BestFacePath = paths.Relative(m.BestFacePath) })] })],
+        };
+    }
+
+    /// <summary>
+    /// The stored identity a requested name means: the name itself, or else the one equal to it in Unicode NFC
+    /// (a client may send decomposed accents; folder names from macOS are decomposed). Null when there is none.
+    /// </summary>
+    public string? FindIdentity(string name)
+    {
+        var identities = Read(s => s.Identities().Select(i => i.Identity).ToList());
+        if (identities.Contains(name, StringComparer.Ordinal)) return name;
+        var nfc = name.Normalize(System.Text.NormalizationForm.FormC);
+        return identities.FirstOrDefault(i => string.Equals(i.Normalize(System.Text.NormalizationForm.FormC), nfc, StringComparison.Ordinal));
+    }
+
+    /// <summary>An existing identity other than <paramref name="name"/> that looks the same (<see cref="IdentityNames.Skeleton"/>), or null.</summary>
+    public string? LookAlikeOf(string name)
+    {
+        var skeleton = IdentityNames.Skeleton(name);
+        return Read(s => s.Identities()).Select(i => i.Identity)
+            .FirstOrDefault(i => !string.Equals(i, name, StringComparison.Ordinal) && IdentityNames.Skeleton(i) == skeleton);
     }
 
     public T Read<T>(Func<IGalleryStore, T> read)

@@ -18,6 +18,15 @@ public static class WebApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<GalleryService>();
         builder.Services.AddOpenApi();
+        // TypedResults answer in the CLI's JSON shapes (snake_case, readable non-ASCII, every field present).
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = Contracts.Json.PropertyNamingPolicy;
+            json.SerializerOptions.WriteIndented = Contracts.Json.WriteIndented;
+            json.SerializerOptions.Encoder = Contracts.Json.Encoder;
+            json.SerializerOptions.DefaultIgnoreCondition = Contracts.Json.DefaultIgnoreCondition;
+        });
+        builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = Problems.AddErrorMember);
         if (options.RateLimitPerMinute > 0)
         {
             builder.Services.AddRateLimiter(r =>
@@ -36,6 +45,9 @@ public static class WebApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // The one general catch, at the request's edge: an unexpected exception is a 500 problem without details.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.Use(async (context, next) =>
         {
             var headers = context.Response.Headers;

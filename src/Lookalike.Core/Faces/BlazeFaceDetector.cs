@@ -25,7 +25,9 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         _model = new OnnxModel(modelPath, threads);
     }
 
-    public IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = UltraFaceDetector.DefaultMinScore)
+    internal long ModelRuns => _model.Runs;
+
+    public IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = UltraFaceDetector.DefaultMinScore, CancellationToken cancellation = default)
     {
         var (w, h) = (image.Width, image.Height);
         var s = _size / (Math.Max(w, h) * padding);
@@ -45,7 +47,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         }
 
         // Outputs are told apart by length: scores 512 and 384, boxes 512x16 and 384x16.
-        var outputs = _model.Run(input);
+        var outputs = _model.Run(input, cancellation);
         var candidates = new List<Detection>();
         foreach (var (cells, anchors) in Layers)
         {

@@ -38,36 +38,38 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
     public string ModelId { get; }
     public int Dimension { get; } = 512;
 
-    public float[] Embed(SKBitmap aligned)
+    internal long ModelRuns => _model.Runs;
+
+    public float[] Embed(SKBitmap aligned, CancellationToken cancellation = default)
     {
-        if (Input is not null) return EmbedDescribed(aligned, Input);
+        if (Input is not null) return EmbedDescribed(aligned, Input, cancellation);
         if (aligned.Width != FaceAligner.Size || aligned.Height != FaceAligner.Size)
             throw new ArgumentException($"embedder needs a {FaceAligner.Size}x{FaceAligner.Size} face, got {aligned.Width}x{aligned.Height}");
         var input = new float[_model.InputLength];
         Tensors.RgbaToChw(aligned, input, mean: 127f, scale: 1 / 128f);
-        var embedding = _model.Run(input)[0];
+        var embedding = _model.Run(input, cancellation)[0];
         if (!_flip) return embedding;
         MirrorRows(input, FaceAligner.Size);
         // The mean, not the sum: the raw norm stays on the scale the face check's norm threshold was measured on.
-        System.Numerics.Tensors.TensorPrimitives.Add(embedding, _model.Run(input)[0], embedding);
+        System.Numerics.Tensors.TensorPrimitives.Add(embedding, _model.Run(input, cancellation)[0], embedding);
         System.Numerics.Tensors.TensorPrimitives.Multiply(embedding, 0.5f, embedding);
         return embedding;
     }
 
-    private float[] EmbedDescribed(SKBitmap aligned, EmbedderInput input)
+    private float[] EmbedDescribed(SKBitmap aligned, EmbedderInput input, CancellationToken cancellation)
     {
         // Given the pipeline's 112x112 ArcFace crop (explain, bench), warp it onto the model's own template; the
         // pipeline itself warps the model's crop from the photo (sharper, and nothing cut off).
         if (aligned.Width == FaceAligner.Size && aligned.Height == FaceAligner.Size && !input.UsesStockCrop)
         {
             using var warped = FaceAligner.Align(aligned, FaceAligner.Template, input.Template, input.Size);
-            return EmbedDescribed(warped, input);
+            return EmbedDescribed(warped, input, cancellation);
         }
         if (aligned.Width != input.Size || aligned.Height != input.Size)
             throw new ArgumentException($"embedder {ModelId} needs a {input.Size}x{input.Size} face, got {aligned.Width}x{aligned.Height}");
-        var embedding = _model.Run(input.ToTensor(aligned, mirror: false))[0];
+        var embedding = _model.Run(input.ToTensor(aligned, mirror: false), cancellation)[0];
         if (!_flip) return embedding;
-        System.Numerics.Tensors.TensorPrimitives.Add(embedding, _model.Run(input.ToTensor(aligned, mirror: true))[0], embedding);
+        System.Numerics.Tensors.TensorPrimitives.Add(embedding, _model.Run(input.ToTensor(aligned, mirror: true), cancellation)[0], embedding);
         System.Numerics.Tensors.TensorPrimitives.Multiply(embedding, 0.5f, embedding);
         return embedding;
     }

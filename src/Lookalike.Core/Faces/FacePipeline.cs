@@ -75,14 +75,16 @@ public sealed class FacePipeline : IDisposable
 
     /// <summary>Loads an image file (see <see cref="ImageLoader"/>) and analyses it.</summary>
     /// <exception cref="ImageLoadException">unreadable or too large.</exception>
-    public FaceAnalysis Analyze(string path) => Analyze(path, AnalyzeOptions.Full);
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public FaceAnalysis Analyze(string path, CancellationToken cancellation = default) => Analyze(path, AnalyzeOptions.Full, cancellation);
 
     /// <summary>Loads and analyses an image file; boxes and landmarks are in the file's pixels even when decoded smaller.</summary>
-    public FaceAnalysis Analyze(string path, AnalyzeOptions options)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public FaceAnalysis Analyze(string path, AnalyzeOptions options, CancellationToken cancellation = default)
     {
         using var image = ImageLoader.Load(path, Options.Limits, options.DecodeLongSide, out var scale);
-        if (scale == 1) return Analyze(image, options);
-        var analysis = Analyze(image, options, Options.MinFaceSize * scale);
+        if (scale == 1) return Analyze(image, options, cancellation);
+        var analysis = Analyze(image, options, Options.MinFaceSize * scale, cancellation);
         var back = 1 / scale;
         return new FaceAnalysis((int)Math.Round(image.Width * back), (int)Math.Round(image.Height * back),
             [.. analysis.Faces.Select(f => f with
@@ -92,32 +94,39 @@ public sealed class FacePipeline : IDisposable
             })], analysis.TooSmall);
     }
 
-    public FaceAnalysis Analyze(SKBitmap image) => Analyze(image, AnalyzeOptions.Full);
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled: every model run
+    /// checks it, and a run under way is terminated (a web request the client abandoned stops within one run).</exception>
+    public FaceAnalysis Analyze(SKBitmap image, CancellationToken cancellation = default) => Analyze(image, AnalyzeOptions.Full, cancellation);
 
-    public FaceAnalysis Analyze(SKBitmap image, AnalyzeOptions options) => Analyze(image, options, Options.MinFaceSize);
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public FaceAnalysis Analyze(SKBitmap image, AnalyzeOptions options, CancellationToken cancellation = default) =>
+        Analyze(image, options, Options.MinFaceSize, cancellation);
 
-    private FaceAnalysis Analyze(SKBitmap image, AnalyzeOptions options, float minFaceSize)
+    /// <summary>Model runs started by this pipeline's sessions so far (tests measure the work a cancelled analysis did).</summary>
+    internal long ModelRuns => _detector.ModelRuns + (_blazeFace?.ModelRuns ?? 0) + _landmarks.ModelRuns + _embedder.ModelRuns;
+
+    private FaceAnalysis Analyze(SKBitmap image, AnalyzeOptions options, float minFaceSize, CancellationToken cancellation)
     {
         var (w, h) = (image.Width, image.Height);
         var shortSide = Math.Min(w, h);
         var faces = new List<Face>();
-        foreach (var det in Detector.Detect(image))
+        foreach (var det in Detector.Detect(image, cancellation: cancellation))
         {
             var square = det.Box.ToSquare();
             if (square.ClipTo(w, h).Height > FrameFillingFraction * shortSide
-                && FirstStrict(image, 1.5f, FaceSource.FrameFilling) is { } better)
+                && FirstStrict(image, 1.5f, FaceSource.FrameFilling, cancellation) is { } better)
             {
                 faces.Add(better);
                 continue;
             }
-            var face = Build(image, square, det.Score, FaceSource.Primary, options.CropScores ? CropCheck.Always : CropCheck.WhenItDecides);
+            var face = Build(image, square, det.Score, FaceSource.Primary, options.CropScores ? CropCheck.Always : CropCheck.WhenItDecides, cancellation);
             if (PassesLenient(face)) faces.Add(face);
         }
         if (faces.Count == 0)
         {
             foreach (var padding in RetryPaddings)
             {
-                if (FirstStrict(image, padding, FaceSource.Padded) is { } found)
+                if (FirstStrict(image, padding, FaceSource.Padded, cancellation) is { } found)
                 {
                     faces.Add(found);
                     break;
@@ -133,19 +142,20 @@ public sealed class FacePipeline : IDisposable
     /// Landmarks, alignment, embedding and the lenient face check for one detection (as step 1 does for every
     /// detection); null when the check rejects it. For callers that detect themselves, such as the live tracker.
     /// </summary>
-    public Face? Describe(SKBitmap image, Detection detection)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public Face? Describe(SKBitmap image, Detection detection, CancellationToken cancellation = default)
     {
-        var face = Build(image, detection.Box.ToSquare(), detection.Score, FaceSource.Primary);
+        var face = Build(image, detection.Box.ToSquare(), detection.Score, FaceSource.Primary, CropCheck.Always, cancellation);
         return PassesLenient(face) ? face : null;
     }
 
     /// <summary>Detects on a padded canvas and returns the largest face that passes the strict check.</summary>
-    private Face? FirstStrict(SKBitmap image, float padding, FaceSource source)
+    private Face? FirstStrict(SKBitmap image, float padding, FaceSource source, CancellationToken cancellation)
     {
-        var candidates = Detector.Detect(image, padding).OrderByDescending(d => d.Box.Area).Take(RetryCandidates);
+        var candidates = Detector.Detect(image, padding, cancellation: cancellation).OrderByDescending(d => d.Box.Area).Take(RetryCandidates);
         foreach (var det in candidates)
         {
-            var face = Build(image, det.Box.ToSquare(), det.Score, source);
+            var face = Build(image, det.Box.ToSquare(), det.Score, source, CropCheck.Always, cancellation);
             if (PassesStrict(face)) return face;
         }
         return null;
@@ -153,19 +163,19 @@ public sealed class FacePipeline : IDisposable
 
     private enum CropCheck { Always, WhenItDecides }
 
-    private Face Build(SKBitmap image, Box square, float score, FaceSource source, CropCheck crop = CropCheck.Always)
+    private Face Build(SKBitmap image, Box square, float score, FaceSource source, CropCheck crop, CancellationToken cancellation)
     {
-        var landmarks = _landmarks.Locate(image, square);
+        var landmarks = _landmarks.Locate(image, square, cancellation);
         var five = LandmarkModel.FivePoints(landmarks);
         using var aligned = FaceAligner.Align(image, five, Options.Alignment);
         // A model with its own crop (size or template) gets its own warp; the 112x112 one still serves the checks and the thumbnail.
         using var own = _embedder.Input is { UsesStockCrop: false } input ? FaceAligner.Align(image, five, input.Template, input.Size, Options.Alignment) : null;
-        var raw = _embedder.Embed(own ?? aligned);
+        var raw = _embedder.Embed(own ?? aligned, cancellation);
         var norm = TensorPrimitives.Norm(raw);
         TensorPrimitives.Divide(raw, Math.Max(norm, 1e-12f), raw);
         // The lenient check accepts on the norm alone; the detector run on the crop (a third of a face's cost) is
         // then only needed to report its score.
-        var cropScore = crop == CropCheck.WhenItDecides && _normIsEvidence && norm >= CheckNorm ? NotChecked : CropScoreOf(aligned);
+        var cropScore = crop == CropCheck.WhenItDecides && _normIsEvidence && norm >= CheckNorm ? NotChecked : CropScoreOf(aligned, cancellation);
         var box = square.ClipTo(image.Width, image.Height);
         return new Face(box, score, landmarks, raw, norm, cropScore, source, ImageLoader.EncodeJpeg(aligned, 90));
     }
@@ -173,9 +183,9 @@ public sealed class FacePipeline : IDisposable
     /// <summary><see cref="Face.CropScore"/> of a face accepted without the crop check (<see cref="AnalyzeOptions.CropScores"/> off).</summary>
     public const float NotChecked = -1;
 
-    private float CropScoreOf(SKBitmap aligned)
+    private float CropScoreOf(SKBitmap aligned, CancellationToken cancellation)
     {
-        var check = _detector.Detect(aligned, CheckPadding, CheckScore);
+        var check = _detector.Detect(aligned, CheckPadding, CheckScore, cancellation);
         return check.Count > 0 ? check[0].Score : 0f;
     }
 

@@ -11,5 +11,6 @@ public interface IFaceDetector
     /// the image centred on a grey canvas that many times its size first, which shrinks faces that fill the frame
     /// into the detector's range.
     /// </summary>
-    IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = UltraFaceDetector.DefaultMinScore);
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled (the model run is terminated).</exception>
+    IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = UltraFaceDetector.DefaultMinScore, CancellationToken cancellation = default);
 }

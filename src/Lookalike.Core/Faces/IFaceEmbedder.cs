@@ -13,5 +13,6 @@ public interface IFaceEmbedder
     int Dimension { get; }
 
     /// <summary>The raw (not normalised) embedding of an aligned face.</summary>
-    float[] Embed(SKBitmap aligned);
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    float[] Embed(SKBitmap aligned, CancellationToken cancellation = default);
 }

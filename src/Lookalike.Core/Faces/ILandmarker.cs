@@ -6,5 +6,6 @@ namespace Lookalike.Faces;
 public interface ILandmarker
 {
     /// <summary>Returns landmarks (iBUG-68 order) in image pixels for the face in <paramref name="square"/>.</summary>
-    PointF[] Locate(SKBitmap image, Box square);
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    PointF[] Locate(SKBitmap image, Box square, CancellationToken cancellation = default);
 }

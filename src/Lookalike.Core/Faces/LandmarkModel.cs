@@ -15,7 +15,9 @@ public sealed class LandmarkModel : ILandmarker, IDisposable
 
     public LandmarkModel(string modelPath, int threads = 1) => _model = new OnnxModel(modelPath, threads);
 
-    public PointF[] Locate(SKBitmap image, Box square)
+    internal long ModelRuns => _model.Runs;
+
+    public PointF[] Locate(SKBitmap image, Box square, CancellationToken cancellation = default)
     {
         var crop = square.Scale(CropEnlargement);
         var input = new float[Size * Size];
@@ -33,7 +35,7 @@ public sealed class LandmarkModel : ILandmarker, IDisposable
             for (var i = 0; i < Size * Size; i++)
                 input[i] = (0.299f * px[4 * i] + 0.587f * px[4 * i + 1] + 0.114f * px[4 * i + 2]) / 256f;
         }
-        var output = _model.Run(input)[0];
+        var output = _model.Run(input, cancellation)[0];
         var points = new PointF[output.Length / 2];
         for (var i = 0; i < points.Length; i++)
             points[i] = new PointF(output[2 * i] * crop.Width + crop.X, output[2 * i + 1] * crop.Height + crop.Y);

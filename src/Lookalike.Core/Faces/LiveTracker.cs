@@ -27,15 +27,18 @@ public sealed class LiveTracker(FacePipeline pipeline)
     /// <summary>Frames a face may go undetected before its track is dropped.</summary>
     public int KeepMissing { get; init; } = 3;
 
-    public IReadOnlyList<TrackedFace> Process(SKBitmap frame)
+    public IReadOnlyList<TrackedFace> Process(SKBitmap frame) => Process(frame, CancellationToken.None);
+
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled (tracks already updated by this frame keep their update).</exception>
+    public IReadOnlyList<TrackedFace> Process(SKBitmap frame, CancellationToken cancellation)
     {
         // Candidates: the detector's faces, described only when needed. With none, the full recipe (padded retries
         // for faces that fill the frame) runs on this frame instead.
-        var candidates = pipeline.Detector.Detect(frame).OrderByDescending(d => d.Box.Area)
-            .Select(d => (Box: d.Box.ToSquare().ClipTo(frame.Width, frame.Height), Describe: (Func<Face?>)(() => pipeline.Describe(frame, d))))
+        var candidates = pipeline.Detector.Detect(frame, cancellation: cancellation).OrderByDescending(d => d.Box.Area)
+            .Select(d => (Box: d.Box.ToSquare().ClipTo(frame.Width, frame.Height), Describe: (Func<Face?>)(() => pipeline.Describe(frame, d, cancellation))))
             .ToList();
         if (candidates.Count == 0)
-            candidates = [.. pipeline.Analyze(frame).Faces.Select(f => (f.Box, (Func<Face?>)(() => f)))];
+            candidates = [.. pipeline.Analyze(frame, cancellation).Faces.Select(f => (f.Box, (Func<Face?>)(() => f)))];
         var result = new List<TrackedFace>();
         var used = new HashSet<Track>();
         foreach (var (square, describe) in candidates)

@@ -35,13 +35,39 @@ internal sealed class OnnxModel : IDisposable
 
     public int InputLength { get; }
 
+    /// <summary>How many runs this model has started (tests count the work a cancelled analysis did).</summary>
+    internal long Runs => Interlocked.Read(ref _runs);
+    private long _runs;
+
     /// <summary>Runs the model on <paramref name="input"/> (length <see cref="InputLength"/>) and copies every output.</summary>
-    public float[][] Run(float[] input)
+    /// <param name="cancellation">Checked before the run; cancelling it during the run sets <see cref="RunOptions.Terminate"/>
+    /// on this call's own options, which stops ONNX Runtime between kernels (other callers' runs are untouched).</param>
+    /// <exception cref="OperationCanceledException">cancelled before or during the run.</exception>
+    public float[][] Run(float[] input, CancellationToken cancellation = default)
     {
         if (input.Length != InputLength)
             throw new ArgumentException($"model input needs {InputLength} floats, got {input.Length}", nameof(input));
+        cancellation.ThrowIfCancellationRequested();
+        Interlocked.Increment(ref _runs);
+        if (!cancellation.CanBeCanceled) return Run(input, _runOptions);
+        // Per call: Terminate on the shared options would stop every concurrent run. Disposed in reverse order, so the
+        // registration is gone (its callback finished) before the options are freed.
+        using var runOptions = new RunOptions();
+        using var registration = cancellation.Register(static o => ((RunOptions)o!).Terminate = true, runOptions);
+        try
+        {
+            return Run(input, runOptions);
+        }
+        catch (OnnxRuntimeException) when (cancellation.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("the model run was terminated", cancellation);
+        }
+    }
+
+    private float[][] Run(float[] input, RunOptions runOptions)
+    {
         using var value = OrtValue.CreateTensorValueFromMemory(input, _inputShape);
-        using var outputs = _session.Run(_runOptions, _inputNames, [value], _outputNames);
+        using var outputs = _session.Run(runOptions, _inputNames, [value], _outputNames);
         var result = new float[outputs.Count][];
         for (var i = 0; i < outputs.Count; i++) result[i] = outputs[i].GetTensorDataAsSpan<float>().ToArray();
         return result;

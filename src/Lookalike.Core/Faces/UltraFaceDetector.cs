@@ -19,7 +19,9 @@ public sealed class UltraFaceDetector : IFaceDetector, IDisposable
 
     public UltraFaceDetector(string modelPath, int threads = 1) => _model = new OnnxModel(modelPath, threads);
 
-    public IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = DefaultMinScore)
+    internal long ModelRuns => _model.Runs;
+
+    public IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = DefaultMinScore, CancellationToken cancellation = default)
     {
         var (w, h) = (image.Width, image.Height);
         var (canvasW, canvasH) = (w * padding, h * padding);
@@ -39,7 +41,7 @@ public sealed class UltraFaceDetector : IFaceDetector, IDisposable
             Tensors.RgbaToChw(letterbox, input, mean: 127f, scale: 1 / 128f);
         }
 
-        var outputs = _model.Run(input);
+        var outputs = _model.Run(input, cancellation);
         var (scores, boxes) = (outputs[0], outputs[1]);
         var candidates = new List<Detection>();
         for (var i = 0; i < scores.Length / 2; i++)
