@@ -1,3 +1,4 @@
+using System.Globalization;
 using SkiaSharp;
 
 namespace Lookalike.Imaging;
@@ -30,7 +31,7 @@ public static class ImageLoader
         }
         if (info.Length > limits.MaxBytes)
             throw new ImageLoadException(ImageProblem.TooLarge,
-                $"file is {info.Length / 1048576.0:F1} MB, over the {limits.MaxBytes / 1048576} MB limit");
+                string.Create(CultureInfo.InvariantCulture, $"file is {info.Length / 1048576.0:F1} MB, over the {limits.MaxBytes / 1048576} MB limit"));
         byte[] bytes;
         try
         {
@@ -52,7 +53,7 @@ public static class ImageLoader
         if (bytes.Length == 0) throw new ImageLoadException(ImageProblem.Unreadable, "empty file");
         if (bytes.Length > limits.MaxBytes)
             throw new ImageLoadException(ImageProblem.TooLarge,
-                $"image is {bytes.Length / 1048576.0:F1} MB, over the {limits.MaxBytes / 1048576} MB limit");
+                string.Create(CultureInfo.InvariantCulture, $"image is {bytes.Length / 1048576.0:F1} MB, over the {limits.MaxBytes / 1048576} MB limit"));
         using var data = SKData.CreateCopy(bytes);
         using var stream = new SKMemoryStream(data);
         using var codec = SKCodec.Create(stream, out var result);
@@ -62,7 +63,7 @@ public static class ImageLoader
         if (w <= 0 || h <= 0) throw new ImageLoadException(ImageProblem.Unreadable, "image has no pixels");
         if ((long)w * h > limits.MaxPixels)
             throw new ImageLoadException(ImageProblem.TooLarge,
-                $"image is {w}x{h} = {(long)w * h / 1e6:F0} MP, over the {limits.MaxPixels / 1e6:F0} MP limit");
+                string.Create(CultureInfo.InvariantCulture, $"image is {w}x{h} = {(long)w * h / 1e6:F0} MP, over the {limits.MaxPixels / 1e6:F0} MP limit"));
 
         scale = 1;
         if (minLongSide > 0 && codec.EncodedFormat == SKEncodedImageFormat.Jpeg)

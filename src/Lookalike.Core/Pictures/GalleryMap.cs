@@ -189,7 +189,7 @@ public static class GalleryMap
                     var my = group.Select(p => p.Y).Order().ElementAt(group.Count() / 2);
                     Fonts.Draw(canvas, group.Key, Px(mx) + 8, Py(my) - 8, 11, new SKColor(40, 40, 40));
                 }
-            Fonts.Draw(canvas, $"{points.Count} faces, {identities.Count} people · neighbours kept {quality.Preservation:P0} · 5-NN identity {quality.KnnAccuracy:P0}", 12, 22, 14, SKColors.Black);
+            Fonts.Draw(canvas, string.Create(CultureInfo.InvariantCulture, $"{points.Count} faces, {identities.Count} people · neighbours kept {quality.Preservation:P0} · 5-NN identity {quality.KnnAccuracy:P0}"), 12, 22, 14, SKColors.Black);
             for (var i = 0; i < identities.Count && i < 60; i++)
             {
                 using var paint = new SKPaint { Color = ColorOf(i, identities.Count), IsAntialias = true };
