@@ -36,7 +36,7 @@ public static class WebApp
                     RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = options.RateLimitPerMinute,
-                        Window = TimeSpan.FromMinutes(1),
+                        Window = options.RateLimitWindow,
                         QueueLimit = 0,
                     }));
             });

@@ -17,6 +17,9 @@ public sealed record WebOptions
     /// <summary>Requests per minute per client address (0 = no limit). Over it: 429.</summary>
     public int RateLimitPerMinute { get; init; }
 
+    /// <summary>The rate limit's window (a minute; a test sets an hour so the window cannot roll over mid-test).</summary>
+    public TimeSpan RateLimitWindow { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Images analysed at once (each model run is single-threaded).</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
 }

@@ -87,9 +87,10 @@ public class CliTests(PipelineFixture fx)
         {
             _ = p.StandardOutput.ReadToEndAsync();
             _ = p.StandardError.ReadToEndAsync();
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (Rows(tmp["killed.db"], "files") < 16 && DateTime.UtcNow < deadline && !p.HasExited) Thread.Sleep(20);
-            Assert.False(p.HasExited, "the run finished before it could be killed");
+            // Wait on the process itself (WaitForExit returns as soon as it ends), checking the committed rows between waits.
+            var exited = false;
+            for (var waits = 0; waits < 6000 && !exited && Rows(tmp["killed.db"], "files") < 16; waits++) exited = p.WaitForExit(20);
+            Assert.False(exited, "the run finished before it could be killed");
             p.Kill(entireProcessTree: true); // SIGKILL: no cleanup runs
             p.WaitForExit();
         }

@@ -113,7 +113,7 @@ public class ReliabilityTests(WebGalleryFixture gallery, PipelineFixture fx)
     [Fact]
     public async Task Clients_over_the_rate_limit_get_429()
     {
-        await using var app = await WebGalleryFixture.StartInMemory(new WebOptions { Db = gallery.Db, RateLimitPerMinute = 3 });
+        await using var app = await WebGalleryFixture.StartInMemory(new WebOptions { Db = gallery.Db, RateLimitPerMinute = 3, RateLimitWindow = TimeSpan.FromHours(1) });
         var client = app.GetTestClient();
         for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/gallery")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/api/gallery")).StatusCode);

@@ -138,7 +138,9 @@ public sealed class ExportTests(TrainingFixture fx)
         var options = new TrainOptions { Epochs = 1, FreezeUntil = "Add_73", Augment = true, LearningRate = 1e-3 };
         var result = new Trainer(net, options).Train(fx.JpSample, []);
         Assert.Single(result.Epochs);
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1); // trained_at is written to the second
         var info = TrainedModel.Write(outDir, fx.Graph, result.BestWeights, 3, result.BestEpoch);
+        var after = DateTimeOffset.UtcNow;
 
         // model.json follows the contract.
         var onnxPath = Path.Combine(outDir, "embedder.onnx");
@@ -152,7 +154,9 @@ public sealed class ExportTests(TrainingFixture fx)
         Assert.Equal("embedder.onnx", json.GetProperty("embedder").GetString());
         Assert.Equal(3, json.GetProperty("identities").GetInt32());
         Assert.Equal(1, json.GetProperty("epochs").GetInt32());
-        Assert.True(DateTimeOffset.TryParse(json.GetProperty("trained_at").GetString(), out var at) && Math.Abs((DateTimeOffset.UtcNow - at).TotalMinutes) < 10);
+        // Written while Write ran: bracketed by the clock read before and after, not "within ten minutes of now".
+        Assert.True(DateTimeOffset.TryParse(json.GetProperty("trained_at").GetString(), System.Globalization.CultureInfo.InvariantCulture, out var at));
+        Assert.InRange(at, before, after);
 
         // Only initializer bytes changed; everything else in the file is byte-identical.
         var stock = File.ReadAllBytes(fx.StockOnnx);
