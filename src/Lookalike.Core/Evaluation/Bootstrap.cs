@@ -8,9 +8,21 @@ namespace Lookalike.Evaluation;
 /// </summary>
 public static class Bootstrap
 {
+    /// <summary>Resamples drawn when none are given: enough for stable 2.5th/97.5th percentiles.</summary>
     public const int DefaultResamples = 1000;
+    /// <summary>Random seed used when none is given, so reruns give the same interval.</summary>
     public const int DefaultSeed = 12345;
 
+    /// <summary>
+    /// The percentile bootstrap interval of <paramref name="metric"/> over <paramref name="pairs"/>. Resamples where the
+    /// metric is NaN (e.g. an AUC without both classes) are skipped; the result is (NaN, NaN) when there are no pairs or
+    /// no resample gave a number.
+    /// </summary>
+    /// <param name="pairs">The scored pairs, resampled with replacement as units.</param>
+    /// <param name="metric">The statistic computed on each resample (e.g. <see cref="Roc.Auc"/>).</param>
+    /// <param name="resamples">Number of resamples.</param>
+    /// <param name="seed">Seed of the random generator.</param>
+    /// <param name="level">Coverage of the two-sided interval, in (0, 1); 0.95 takes the 2.5th and 97.5th percentiles.</param>
     public static Interval Interval(IReadOnlyList<ScoredPair> pairs, Func<IReadOnlyList<ScoredPair>, double> metric,
         int resamples = DefaultResamples, int seed = DefaultSeed, double level = 0.95)
     {

@@ -11,6 +11,9 @@ public static class Groups
     /// <summary>Identities the groups file does not name.</summary>
     public const string Unlisted = "(unlisted)";
 
+    /// <summary>Reads the identity → group map from a CSV whose header names the columns identity and group (any order, case-insensitive); a repeated identity keeps its last group.</summary>
+    /// <param name="csvPath">Path of the CSV file.</param>
+    /// <exception cref="FormatException">The file is empty or its header lacks identity or group.</exception>
     public static Dictionary<string, string> Read(string csvPath)
     {
         var lines = File.ReadAllLines(csvPath);
@@ -27,8 +30,10 @@ public static class Groups
         return map;
     }
 
+    /// <summary>The identity of an image: the name of the folder it is in ("" when it has none).</summary>
     public static string IdentityOf(string imagePath) => Path.GetFileName(Path.GetDirectoryName(imagePath)) ?? "";
 
+    /// <summary>The group of <paramref name="identity"/>, or <see cref="Unlisted"/> when the map does not name it.</summary>
     public static string GroupOf(IReadOnlyDictionary<string, string> groups, string identity) =>
         groups.TryGetValue(identity, out var g) ? g : Unlisted;
 

@@ -9,6 +9,13 @@ namespace Lookalike.Evaluation;
 /// </summary>
 public static class Identification
 {
+    /// <summary>
+    /// Builds an index from the gallery images that have a face and ranks every query's true identity among all gallery
+    /// identities. A query without a face, or whose identity is not in the gallery, gets rank 0 and counts as a miss at every k.
+    /// </summary>
+    /// <param name="gallery">The enrolled images with their identities.</param>
+    /// <param name="queries">The probe images with their true identities (closed set: each should be in the gallery).</param>
+    /// <param name="embeddings">Precomputed embeddings of all gallery and query images.</param>
     public static IdentificationResult Evaluate(IReadOnlyList<LabelledImage> gallery, IReadOnlyList<LabelledImage> queries, ImageEmbeddings embeddings)
     {
         var faces = new List<StoredFace>();

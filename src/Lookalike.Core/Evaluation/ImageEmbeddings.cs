@@ -12,6 +12,7 @@ public sealed class ImageEmbeddings
 {
     private readonly IReadOnlyDictionary<string, float[]?> _embeddings;
 
+    /// <summary>Wraps precomputed embeddings: image path → unit embedding, or null for an image without a usable face.</summary>
     public ImageEmbeddings(IReadOnlyDictionary<string, float[]?> embeddings) => _embeddings = embeddings;
 
     /// <summary>
@@ -40,11 +41,13 @@ public sealed class ImageEmbeddings
         return new ImageEmbeddings(result);
     }
 
+    /// <summary>Number of distinct images, with or without a face.</summary>
     public int Count => _embeddings.Count;
 
     /// <summary>Images without a usable face (no face found or unreadable).</summary>
     public IReadOnlyList<string> Failures => [.. _embeddings.Where(kv => kv.Value is null).Select(kv => kv.Key).Order(StringComparer.Ordinal)];
 
+    /// <summary>The embedding of the image at <paramref name="path"/>; null when it had no usable face or was never computed.</summary>
     public float[]? this[string path] => _embeddings.TryGetValue(path, out var e) ? e : null;
 
     /// <summary>Cosine of each pair, or -1 (a sure "different") when either image has no face: a failure stays in the statistics.</summary>

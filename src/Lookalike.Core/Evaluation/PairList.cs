@@ -1,8 +1,10 @@
 namespace Lookalike.Evaluation;
 
+/// <summary>Reads verification pair lists (two image paths and whether they show the same person).</summary>
 public static class PairList
 {
     /// <summary>Reads a CSV with columns a,b,same (header required); paths are relative to <paramref name="root"/> (default: the CSV's folder).</summary>
+    /// <exception cref="FormatException">The file is empty, its header lacks a, b or same, or a same value is not 0/1/true/false.</exception>
     public static List<ImagePair> Read(string csvPath, string? root = null)
     {
         root ??= Path.GetDirectoryName(Path.GetFullPath(csvPath))!;

@@ -19,6 +19,9 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     private readonly OnnxModel _model;
 
     /// <param name="size">The model's input side: 128 (front model) or 256 (back model).</param>
+    /// <summary>Loads a BlazeFace ONNX model.</summary>
+    /// <param name="modelPath">Path of face_detection_front_128x128 or face_detection_back_256x256 as ONNX.</param>
+    /// <param name="threads">ONNX Runtime intra-op threads (at least 1).</param>
     public BlazeFaceDetector(string modelPath, int size = 128, int threads = 1)
     {
         _size = size;
@@ -27,6 +30,8 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
 
     internal long ModelRuns => _model.Runs;
 
+    /// <inheritdoc/>
+    /// <remarks>Boxes are mapped to the UltraFace box shape the landmark crop was tuned on, in image pixels, and overlapping ones blended by score.</remarks>
     public IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = UltraFaceDetector.DefaultMinScore, CancellationToken cancellation = default)
     {
         var (w, h) = (image.Width, image.Height);
@@ -92,5 +97,6 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         return kept;
     }
 
+    /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose() => _model.Dispose();
 }

@@ -5,6 +5,7 @@ using SkiaSharp;
 
 namespace Lookalike.Faces;
 
+/// <summary>Which face detector a <see cref="FacePipeline"/> runs (<see cref="PipelineOptions.Detector"/>).</summary>
 public enum DetectorChoice
 {
     /// <summary>faceplugin's fr_detect (UltraFace layout), letterboxed 320x240: the default.</summary>

@@ -15,6 +15,7 @@ public sealed record EmbedderInput(int Size, bool Nhwc, bool Bgr, float[] Mean, 
     /// <summary>True when the crop is the pipeline's own 112x112 ArcFace-aligned one (no second warp needed).</summary>
     public bool UsesStockCrop => Size == FaceAligner.Size && Template.SequenceEqual(FaceAligner.Template);
 
+    /// <summary>The ArcFace five-point template (<see cref="FaceAligner.Template"/>) scaled from 112 to a <paramref name="size"/>-pixel square.</summary>
     public static PointF[] ScaledTemplate(int size) =>
         [.. FaceAligner.Template.Select(p => new PointF(p.X * size / FaceAligner.Size, p.Y * size / FaceAligner.Size))];
 
@@ -40,6 +41,7 @@ public sealed record EmbedderInput(int Size, bool Nhwc, bool Bgr, float[] Mean, 
         return output;
     }
 
+    /// <summary>The "input" object of model.json that <see cref="FromJson"/> reads back (all keys written).</summary>
     public JsonObject ToJson() => new()
     {
         ["size"] = Size,
@@ -78,6 +80,7 @@ public sealed record EmbedderInput(int Size, bool Nhwc, bool Bgr, float[] Mean, 
         return values.Length == 3 ? values : throw new FormatException($"input {key} needs 1 or 3 numbers, has {values.Length}");
     }
 
+    /// <summary>A one-line description, e.g. "112x112 NCHW RGB (v-127)/128" (first channel's mean and std).</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Size}x{Size} {(Nhwc ? "NHWC" : "NCHW")} {(Bgr ? "BGR" : "RGB")} (v-{Mean[0]})/{Std[0]}");
 }

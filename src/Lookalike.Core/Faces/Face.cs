@@ -13,8 +13,10 @@ namespace Lookalike.Faces;
 /// <param name="Norm">L2 norm of the raw embedding (low on non-faces).</param>
 /// <param name="CropScore">Best detector score (≥ 0.5, else 0) on the aligned crop: the "is it a face" check; <see cref="FacePipeline.NotChecked"/> when skipped.</param>
 /// <param name="Thumbnail">The aligned 112x112 face as JPEG.</param>
+/// <param name="Source">How the face was found (directly, or on a padded canvas).</param>
 public sealed record Face(
     Box Box, float Score, PointF[] Landmarks, float[] Embedding, float Norm, float CropScore, FaceSource Source, byte[] Thumbnail)
 {
+    /// <summary>The five alignment points (eye centres, nose tip, mouth corners) derived from <see cref="Landmarks"/>, in image pixels.</summary>
     public PointF[] FivePoints => LandmarkModel.FivePoints(Landmarks);
 }

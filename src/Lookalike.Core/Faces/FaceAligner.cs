@@ -9,6 +9,7 @@ namespace Lookalike.Faces;
 /// </summary>
 public static class FaceAligner
 {
+    /// <summary>Side in pixels of the aligned face the stock embedder takes.</summary>
     public const int Size = 112;
 
     /// <summary>The ArcFace 112x112 template: left eye, right eye, nose, left and right mouth corner.</summary>

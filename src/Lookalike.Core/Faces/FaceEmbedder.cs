@@ -12,11 +12,18 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
 
     private readonly bool _flip;
 
+    /// <summary>Loads the stock model (id <see cref="Id"/>, no flip-TTA).</summary>
+    /// <param name="modelPath">Path of fr_feature.onnx.</param>
+    /// <param name="threads">ONNX Runtime intra-op threads (at least 1).</param>
     public FaceEmbedder(string modelPath, int threads = 1) : this(modelPath, Id, flip: false, threads) { }
 
     /// <param name="modelId">Id stored with the embeddings (a fine-tuned copy has its own).</param>
     /// <param name="flip">Flip-TTA: the mean of the face's and its mirror image's embeddings (twice the cost).</param>
     /// <param name="input">How the model wants its face (size, alignment, normalisation); null: the stock model's.</param>
+    /// <summary>Loads an embedding model; with <paramref name="input"/> its output dimension is found by a trial run.</summary>
+    /// <param name="modelPath">Path of the ONNX model.</param>
+    /// <param name="threads">ONNX Runtime intra-op threads (at least 1).</param>
+    /// <exception cref="ArgumentException">The model's input length does not match <paramref name="input"/>.</exception>
     public FaceEmbedder(string modelPath, string modelId, bool flip, int threads = 1, EmbedderInput? input = null)
     {
         _model = new OnnxModel(modelPath, threads);
@@ -35,11 +42,16 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
     /// <summary>The id of the stock model, stored beside every embedding it makes.</summary>
     public const string Id = "faceplugin-fr_feature-0.0.1";
 
+    /// <inheritdoc/>
     public string ModelId { get; }
+    /// <inheritdoc/>
     public int Dimension { get; } = 512;
 
     internal long ModelRuns => _model.Runs;
 
+    /// <inheritdoc/>
+    /// <remarks>With flip-TTA, the mean of the face's and its mirror image's embeddings.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="aligned"/> is not the size the model takes (112x112, or <see cref="EmbedderInput.Size"/>).</exception>
     public float[] Embed(SKBitmap aligned, CancellationToken cancellation = default)
     {
         if (Input is not null) return EmbedDescribed(aligned, Input, cancellation);
@@ -80,5 +92,6 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
         for (var row = 0; row < chw.Length / size; row++) chw.AsSpan(row * size, size).Reverse();
     }
 
+    /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose() => _model.Dispose();
 }

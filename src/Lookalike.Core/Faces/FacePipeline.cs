@@ -31,6 +31,10 @@ public sealed class FacePipeline : IDisposable
     private readonly LandmarkModel _landmarks;
     private readonly FaceEmbedder _embedder;
 
+    /// <summary>Loads the detector, landmark and embedding models from <paramref name="store"/>.</summary>
+    /// <param name="store">Where the downloaded models are.</param>
+    /// <param name="options">Threads, limits and model choices; null: the defaults.</param>
+    /// <exception cref="ModelFetchException">A needed model is not in the store (run 'lookalike models fetch').</exception>
     public FacePipeline(ModelStore store, PipelineOptions? options = null)
     {
         Options = options ?? new PipelineOptions();
@@ -61,16 +65,21 @@ public sealed class FacePipeline : IDisposable
 
     private bool PassesStrict(Face f) => f.CropScore >= CheckScore && (!_normIsEvidence || f.Norm >= CheckNorm);
 
+    /// <summary>The options this pipeline was built with.</summary>
     public PipelineOptions Options { get; }
     /// <summary>The embedder this pipeline runs (stock unless <see cref="PipelineOptions.Embedder"/> says otherwise).</summary>
     public EmbedderChoice Embedding { get; }
     /// <summary>How this pipeline's cosines become a probability of the same person.</summary>
     public Calibration Calibration => Embedding.Calibration;
+    /// <summary>Id of the embedding model, stored beside each embedding (embeddings of different ids are not comparable).</summary>
     public string ModelId => _embedder.ModelId;
+    /// <summary>Length of the embeddings this pipeline produces.</summary>
     public int Dimension => _embedder.Dimension;
     /// <summary>The detector that finds faces (<see cref="PipelineOptions.Detector"/>).</summary>
     public IFaceDetector Detector => (IFaceDetector?)_blazeFace ?? _detector;
+    /// <summary>The 68-point landmark model.</summary>
     public ILandmarker Landmarker => _landmarks;
+    /// <summary>The embedding model (see <see cref="Embedding"/>).</summary>
     public IFaceEmbedder Embedder => _embedder;
 
     /// <summary>Loads an image file (see <see cref="ImageLoader"/>) and analyses it.</summary>
@@ -212,6 +221,7 @@ public sealed class FacePipeline : IDisposable
         return iw * ih / Math.Max(1e-6f, Math.Min(a.Area, b.Area));
     }
 
+    /// <summary>Releases all model sessions.</summary>
     public void Dispose()
     {
         _detector.Dispose();

@@ -10,6 +10,7 @@ public interface IFaceEmbedder
 {
     /// <summary>Identifies the model (and pre-processing) that made an embedding; stored beside each one.</summary>
     string ModelId { get; }
+    /// <summary>Length of the embeddings this model produces (512 for the stock model).</summary>
     int Dimension { get; }
 
     /// <summary>The raw (not normalised) embedding of an aligned face.</summary>

@@ -9,14 +9,19 @@ namespace Lookalike.Faces;
 /// </summary>
 public sealed class LandmarkModel : ILandmarker, IDisposable
 {
+    /// <summary>Factor the detector's square is enlarged by (about its centre) before the 64x64 crop.</summary>
     public const float CropEnlargement = 1.3f;
     private const int Size = 64;
     private readonly OnnxModel _model;
 
+    /// <summary>Loads fr_landmark.onnx.</summary>
+    /// <param name="modelPath">Path of the ONNX model.</param>
+    /// <param name="threads">ONNX Runtime intra-op threads (at least 1).</param>
     public LandmarkModel(string modelPath, int threads = 1) => _model = new OnnxModel(modelPath, threads);
 
     internal long ModelRuns => _model.Runs;
 
+    /// <inheritdoc/>
     public PointF[] Locate(SKBitmap image, Box square, CancellationToken cancellation = default)
     {
         var crop = square.Scale(CropEnlargement);
@@ -64,5 +69,6 @@ public sealed class LandmarkModel : ILandmarker, IDisposable
         ];
     }
 
+    /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose() => _model.Dispose();
 }

@@ -27,6 +27,7 @@ public sealed class LiveTracker(FacePipeline pipeline)
     /// <summary>Frames a face may go undetected before its track is dropped.</summary>
     public int KeepMissing { get; init; } = 3;
 
+    /// <summary>Processes one frame without cancellation; see <see cref="Process(SKBitmap, CancellationToken)"/>.</summary>
     public IReadOnlyList<TrackedFace> Process(SKBitmap frame) => Process(frame, CancellationToken.None);
 
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled (tracks already updated by this frame keep their update).</exception>

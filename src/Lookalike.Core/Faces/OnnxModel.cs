@@ -43,6 +43,7 @@ internal sealed class OnnxModel : IDisposable
     /// <param name="cancellation">Checked before the run; cancelling it during the run sets <see cref="RunOptions.Terminate"/>
     /// on this call's own options, which stops ONNX Runtime between kernels (other callers' runs are untouched).</param>
     /// <exception cref="OperationCanceledException">cancelled before or during the run.</exception>
+    /// <param name="input">The flattened input tensor.</param>
     public float[][] Run(float[] input, CancellationToken cancellation = default)
     {
         if (input.Length != InputLength)

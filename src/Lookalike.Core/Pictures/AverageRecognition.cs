@@ -17,6 +17,7 @@ namespace Lookalike.Pictures;
 /// <param name="BestOther">The best-scoring other identity in the gallery, and its score.</param>
 /// <param name="Rank">Rank of <paramref name="Identity"/> among all gallery identities (1 = recognised).</param>
 /// <param name="Top">The gallery's best identities for the average face.</param>
+/// <param name="BestOtherScore">The gallery's score for <paramref name="BestOther"/> (null when there is none).</param>
 public sealed record AverageRecognition(
     bool FaceFound, double? MeanToAveraged, string? Identity, double? OwnScore, string? BestOther, double? BestOtherScore, int? Rank,
     IReadOnlyList<IdentityMatch> Top);

@@ -10,6 +10,14 @@ public static class ExplanationPicture
 {
     private const int Scale = 3, Pad = 16, Bar = 18;
 
+    /// <summary>Renders the picture as PNG; both maps share one colour scale (± the larger <see cref="SimilarityMap.MaxAbs"/>).</summary>
+    /// <param name="alignedA">The first aligned face.</param>
+    /// <param name="mapA">Its similarity map.</param>
+    /// <param name="labelA">Caption under the first face.</param>
+    /// <param name="alignedB">The second aligned face (same size as the first).</param>
+    /// <param name="mapB">Its similarity map.</param>
+    /// <param name="labelB">Caption under the second face.</param>
+    /// <param name="similarity">The pair's cosine similarity, shown in the title.</param>
     public static byte[] Render(SKBitmap alignedA, SimilarityMap mapA, string labelA, SKBitmap alignedB, SimilarityMap mapB, string labelB, float similarity)
     {
         var face = alignedA.Width * Scale;

@@ -7,6 +7,10 @@ namespace Lookalike.Pictures;
 /// <summary>Draws the faces found in a photo: numbered boxes and the five alignment points.</summary>
 public static class FacesPicture
 {
+    /// <summary>
+    /// Renders the photo as PNG with each face's box, its number and detector score, and its five points. The photo is
+    /// scaled so its long side is at most <paramref name="maxSide"/> pixels; one narrower than 320 px is scaled to a 320-px long side.
+    /// </summary>
     public static byte[] Render(SKBitmap image, FaceAnalysis analysis, int maxSide = 1024)
     {
         var k = Math.Min(1f, (float)maxSide / Math.Max(image.Width, image.Height));

@@ -13,6 +13,7 @@ namespace Lookalike.Pictures;
 /// </summary>
 public static class GalleryMap
 {
+    /// <summary>Above this many faces <see cref="Layout"/> uses PCA: exact t-SNE is O(n²) in time and memory.</summary>
     public const int TsneLimit = 5000;
 
     /// <summary>t-SNE started from PCA (so the same embeddings always give the same map), or PCA alone.</summary>
@@ -135,6 +136,10 @@ public static class GalleryMap
         return [.. Enumerable.Range(0, n).Select(i => ((float)y[2 * i], (float)y[2 * i + 1]))];
     }
 
+    /// <summary>
+    /// How well <paramref name="layout"/> keeps the structure of the embeddings <paramref name="x"/> (unit vectors, one per
+    /// <paramref name="identities"/> entry). Both numbers are NaN for fewer than 12 points. O(n² log n).
+    /// </summary>
     public static MapQuality Quality(IReadOnlyList<float[]> x, IReadOnlyList<(float X, float Y)> layout, IReadOnlyList<string> identities)
     {
         var n = x.Count;
@@ -165,6 +170,7 @@ public static class GalleryMap
         return SKColor.FromHsl(hue, 70, index / 7 % 2 == 0 ? 45 : 58);
     }
 
+    /// <summary>Draws the map as PNG: a <paramref name="size"/>-pixel square of points coloured by identity, names at cluster medians and a legend (up to 60 people), the quality in the title.</summary>
     public static byte[] Png(IReadOnlyList<MapPoint> points, MapQuality quality, int size = 900)
     {
         var identities = points.Select(p => p.Identity).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -200,6 +206,7 @@ public static class GalleryMap
         return Imaging.ImageLoader.EncodePng(bitmap);
     }
 
+    /// <summary>The map as one self-contained HTML page (points coloured by identity, the face on hover, a thumbnail mosaic); <paramref name="title"/> is HTML-encoded.</summary>
     public static string Html(IReadOnlyList<MapPoint> points, MapQuality quality, string title)
     {
         var identities = points.Select(p => p.Identity).Distinct().Order(StringComparer.Ordinal).ToList();

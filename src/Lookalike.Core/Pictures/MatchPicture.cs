@@ -8,6 +8,13 @@ public static class MatchPicture
 {
     private const int Thumb = 112, Pad = 12, Caption = 40;
 
+    /// <summary>
+    /// Renders match results as PNG. Each match shows its gallery thumbnail, the probability of the same person (from its
+    /// best cosine) and the identity's cosine score, green when the calibrated verdict is "same".
+    /// </summary>
+    /// <param name="results">Per query face, its matches; an empty list draws "no face found".</param>
+    /// <param name="store">Where the gallery thumbnails come from.</param>
+    /// <param name="calibration">Cosine → probability; null: <see cref="Calibration.Default"/>.</param>
     public static byte[] Render(IReadOnlyList<FaceMatches> results, IGalleryStore store, Calibration? calibration = null)
     {
         var columns = 1 + Math.Max(1, results.Count == 0 ? 1 : results.Max(r => r.Matches.Count));

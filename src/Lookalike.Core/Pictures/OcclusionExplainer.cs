@@ -12,9 +12,15 @@ namespace Lookalike.Pictures;
 /// </summary>
 public sealed class OcclusionExplainer(IFaceEmbedder embedder)
 {
+    /// <summary>Side of the grey square in pixels of the aligned face.</summary>
     public int Patch { get; init; } = 28;
+    /// <summary>Step between patch positions in pixels (the last row and column are aligned to the far edge).</summary>
     public int Stride { get; init; } = 12;
 
+    /// <summary>The occlusion map of <paramref name="aligned"/> against <paramref name="reference"/>, in cosine units (similarity drop).</summary>
+    /// <param name="aligned">A square aligned face, as the embedder takes it, at least <see cref="Patch"/> pixels wide.</param>
+    /// <param name="reference">A unit embedding to compare with.</param>
+    /// <exception cref="ArgumentException">The face is not square.</exception>
     public SimilarityMap Explain(SKBitmap aligned, float[] reference)
     {
         var size = aligned.Width;

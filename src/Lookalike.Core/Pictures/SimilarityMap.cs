@@ -10,7 +10,9 @@ namespace Lookalike.Pictures;
 /// </summary>
 public sealed record SimilarityMap(float BaseSimilarity, float[] Values, int Size, ExplainMethod Method)
 {
+    /// <summary>The contribution at pixel (<paramref name="x"/>, <paramref name="y"/>) of the aligned face.</summary>
     public float this[int x, int y] => Values[y * Size + x];
+    /// <summary>The largest absolute contribution (0 for an empty map): the colour scale's range.</summary>
     public float MaxAbs => Values.Length == 0 ? 0 : Math.Max(Math.Abs(Values.Max()), Math.Abs(Values.Min()));
 
     /// <summary>Mean contribution over a rectangle of the aligned face (template pixels).</summary>
