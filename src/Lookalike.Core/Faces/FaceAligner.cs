@@ -80,7 +80,7 @@ public static class FaceAligner
         return aligned;
     }
 
-    /// <summary>Maps points with the similarity that <see cref="Align"/> uses (for checks and pictures).</summary>
+    /// <summary>Maps points with the similarity that <see cref="Align(SKBitmap, ReadOnlySpan{PointF}, Alignment)"/> uses (for checks and pictures).</summary>
     public static PointF[] MapToTemplate(ReadOnlySpan<PointF> fivePoints, ReadOnlySpan<PointF> points)
     {
         var m = EstimateSimilarity(fivePoints, Template);

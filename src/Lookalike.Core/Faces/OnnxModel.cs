@@ -4,7 +4,7 @@ namespace Lookalike.Faces;
 
 /// <summary>
 /// One ONNX Runtime session with one input and one or more float outputs, created once and shared:
-/// <see cref="Run"/> may be called from several threads at once.
+/// <see cref="Run(float[], CancellationToken)"/> may be called from several threads at once.
 /// </summary>
 internal sealed class OnnxModel : IDisposable
 {

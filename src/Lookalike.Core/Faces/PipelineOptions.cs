@@ -14,7 +14,7 @@ public sealed record PipelineOptions
     public int MinFaceSize { get; init; } = 20;
     /// <summary>File size and pixel count limits for images loaded from a path.</summary>
     public ImageLimits Limits { get; init; } = ImageLimits.Default;
-    /// <summary>The embedder to run (<see cref="EmbedderChoice.Resolve"/>); null: the stock one.</summary>
+    /// <summary>The embedder to run (<see cref="EmbedderChoice.Resolve(ModelStore, string)"/>); null: the stock one.</summary>
     public EmbedderChoice? Embedder { get; init; }
     /// <summary>The detector that finds faces (the crop check always uses the faceplugin one it was measured with).</summary>
     public DetectorChoice Detector { get; init; } = DetectorChoice.UltraFace;

