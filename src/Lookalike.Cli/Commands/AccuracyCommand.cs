@@ -48,7 +48,7 @@ internal static class AccuracyCommand
             IdentificationSection(md, split, embeddings, shortfalls);
             CalibrationSection(md, pipeline);
             var models = (parse.GetValue(compare) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (models.Length > 0) ModelsCompared(cli, parse, md, models, sets, pairsBySet, split, all, embeddings, pipeline, Math.Max(1, parse.GetValue(workers)));
+            if (models.Length > 0) ModelsCompared(cli, parse, md, data, models, sets, pairsBySet, split, all, embeddings, pipeline, Math.Max(1, parse.GetValue(workers)));
             Shortfalls(md, shortfalls);
             var file = parse.GetValue(output)!;
             file.Directory?.Create();
@@ -128,7 +128,7 @@ internal static class AccuracyCommand
     }
 
     /// <summary>The same sets through each --compare combination (`EMBEDDER[@DETECTOR][~ALIGNMENT]`), and which is best where.</summary>
-    private static void ModelsCompared(CliContext cli, ParseResult parse, StringBuilder md, string[] models, PairSet[] sets, Dictionary<string, List<ImagePair>> pairsBySet,
+    private static void ModelsCompared(CliContext cli, ParseResult parse, StringBuilder md, string data, string[] models, PairSet[] sets, Dictionary<string, List<ImagePair>> pairsBySet,
         List<(LabelledImage Image, string Split)> split, List<string> all, ImageEmbeddings embeddings, FacePipeline pipeline, int workers)
     {
         md.AppendLine("## Models compared").AppendLine();
@@ -143,7 +143,7 @@ internal static class AccuracyCommand
         md.AppendLine($"| combination | id | ms per image | no-face images | {string.Join(" | ", sets.Select(x => "AUC " + Short(x.Name)))} | lowest AUC | " +
                       $"{string.Join(" | ", big.Select(b => "EER " + Short(b)))} | {string.Join(" | ", big.Select(b => "TAR@FAR 1e-2 " + Short(b)))} | verdict cosine | accuracy at its verdict lfw-gray | celebs-24 rank-1 |");
         md.AppendLine($"|---|---|---|---|{string.Concat(sets.Select(_ => "---|"))}---|{string.Concat(big.Select(_ => "---|---|"))}---|---|---|");
-        var photos = Directory.EnumerateFiles(Path.Combine(SharedData.Find("") ?? "", "deepface-pairs/images"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var photos = Directory.EnumerateFiles(Path.Combine(data, "deepface-pairs/images"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         var compared = new List<(string Name, double Lowest, double Rank1, Dictionary<string, VerificationResult> Results)>();
         foreach (var name in models)
         {
