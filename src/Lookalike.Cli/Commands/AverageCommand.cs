@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lookalike.Cli.Rendering;
 using Lookalike.Faces;
 using Lookalike.Gallery;
 using Lookalike.Imaging;
@@ -47,63 +48,22 @@ internal static class AverageCommand
             using var pipeline = cli.Pipeline(parse);
             using var store = GalleryStore.IsPostgres(dbPath) || File.Exists(dbPath) ? GalleryStore.Open(dbPath) : null;
             var started = DateTime.UtcNow;
-
             using var a = Mean(pipeline, store, first, side, out var kindA, out var identityA);
-            AverageFaceResult result = a;
-            string? identity = identityA;
-            var label = first;
-            AverageFaceResult? b = null;
-            try
-            {
-                if (pair is not null)
-                {
-                    b = Mean(pipeline, store, pair[1], side, out _, out _);
-                    result = AverageFace.Blend(a, b, parse.GetValue(ratio));
-                    identity = null;
-                    label = $"{pair[0]} × {pair[1]} at {parse.GetValue(ratio).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}";
-                }
-                var png = parse.GetValue(output)!;
-                File.WriteAllBytes(png.FullName, ImageLoader.EncodePng(result.Image));
-                var index = store is null ? null : GallerySearch.Open(store, pipeline.ModelId, pipeline.Dimension);
-                var r = AverageFace.Recognise(pipeline, result, index, identity);
-                var seconds = (DateTime.UtcNow - started).TotalSeconds;
-                if (CliContext.Json(parse))
-                    cli.Console.WriteJson(new
-                    {
-                        source = label, kind = pair is null ? kindA : "blend", faces_averaged = result.Faces, size = side, output = png.FullName,
-                        seconds = Math.Round(seconds, 2),
-                        recognition = new
-                        {
-                            face_found = r.FaceFound, identity = r.Identity, mean_similarity_to_averaged = Round(r.MeanToAveraged),
-                            own_score = Round(r.OwnScore), best_other = r.BestOther, best_other_score = Round(r.BestOtherScore), rank = r.Rank,
-                            top = r.Top.Select(m => new { identity = m.Identity, score = Math.Round(m.Similarity, 4) }),
-                        },
-                    });
-                else
-                    cli.Console.WriteLine(Describe(label, pair is null ? kindA : "blend", result.Faces, png.FullName, seconds, r));
-            }
-            finally
-            {
-                if (!ReferenceEquals(result, a)) result.Dispose();
-                b?.Dispose();
-            }
+            using var b = pair is null ? null : Mean(pipeline, store, pair[1], side, out _, out _);
+            using var blended = b is null ? null : AverageFace.Blend(a, b, parse.GetValue(ratio));
+            var result = blended ?? a;
+            var label = pair is null ? first : $"{pair[0]} × {pair[1]} at {parse.GetValue(ratio).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}";
+            var kind = pair is null ? kindA : "blend";
+            var png = parse.GetValue(output)!;
+            File.WriteAllBytes(png.FullName, ImageLoader.EncodePng(result.Image));
+            var index = store is null ? null : GallerySearch.Open(store, pipeline.ModelId, pipeline.Dimension);
+            var r = AverageFace.Recognise(pipeline, result, index, pair is null ? identityA : null);
+            var seconds = (DateTime.UtcNow - started).TotalSeconds;
+            if (CliContext.Json(parse)) cli.Console.WriteJson(AverageView.Json(label, kind, result.Faces, side, png.FullName, seconds, r));
+            else cli.Console.WriteLine(AverageView.Describe(label, kind, result.Faces, png.FullName, seconds, r));
             return 0;
         }));
         return cmd;
-    }
-
-    private static double? Round(double? v) => v is { } x ? Math.Round(x, 4) : null;
-
-    private static string Describe(string label, string kind, int faces, string png, double seconds, AverageRecognition r)
-    {
-        var lines = new List<string> { $"averaged {faces} faces of {label} ({kind}) → {png} in {seconds:F1} s" };
-        if (!r.FaceFound) { lines.Add("no face was found in the average picture"); return string.Join('\n', lines); }
-        if (r.MeanToAveraged is { } mean) lines.Add($"mean similarity of the average to the faces in it: {mean:F3}");
-        if (r.Rank is { } rank)
-            lines.Add($"gallery: {r.Identity} ranks {rank} with {r.OwnScore:F3}; best other {r.BestOther} {r.BestOtherScore:F3}");
-        else if (r.Top.Count > 0)
-            lines.Add("most like: " + string.Join(", ", r.Top.Select(m => $"{m.Identity} {m.Similarity:F3}")));
-        return string.Join('\n', lines);
     }
 
     /// <summary>
