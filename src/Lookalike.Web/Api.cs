@@ -13,7 +13,7 @@ public static class Api
 
     public static void MapLookalikeApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", (GalleryService g) => Results.Ok(new { status = "ok", model = g.Pipeline.ModelId, faces = g.Index.Count, identities = g.Index.IdentityCount }))
+        app.MapGet("/health", (GalleryService g) => Results.Ok(new { status = "ok", version = System.Reflection.CustomAttributeExtensions.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>(typeof(GalleryService).Assembly)?.InformationalVersion, model = g.Pipeline.ModelId, faces = g.Index.Count, identities = g.Index.IdentityCount }))
             .WithSummary("200 once the models are loaded");
 
         var api = app.MapGroup("/api");
