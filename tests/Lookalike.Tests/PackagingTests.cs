@@ -2,6 +2,7 @@ using System.Net;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Lookalike;
 using Lookalike.Faces;
 using Lookalike.Gallery;
 using Lookalike.Models;
