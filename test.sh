@@ -10,7 +10,10 @@ cd "$(dirname "$0")"
 #   patchelf, g++      the trainer's build patches TorchSharp for Debian 12's libstdc++ (Directory.Build.targets)
 #   imagemagick        makes a CMYK JPEG for a decoder test
 #   fonts-dejavu-core, fonts-noto-cjk   captions in result pictures (Latin + Japanese)
+#   nodejs, npm        only if missing: the PostgreSQL (PGlite) and TF.js reference tests, and `models fetch` (npm pack)
 need=()
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v patchelf >/dev/null || need+=(patchelf)
 command -v g++ >/dev/null || need+=(g++)
