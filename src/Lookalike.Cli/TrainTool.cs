@@ -33,9 +33,10 @@ internal static class TrainTool
     }
 
     public static string NotBuiltMessage =>
-        "this needs the training tool lookalike-train (TorchSharp + libtorch, about 0.7 GB of packages), which is not built: " +
-        "run 'dotnet build -c Release src/Lookalike.Training' in the repository (Debian/Ubuntu also need 'apt-get install patchelf'), " +
-        $"or set {EnvironmentVariable} to its lookalike-train.dll";
+        "this needs the training tool lookalike-train (TorchSharp + libtorch, about 0.7 GB of packages), which is not built here " +
+        "and not part of the Lookalike.Tool package or the self-contained build: in a clone of the repository run " +
+        "'dotnet build -c Release src/Lookalike.Training' (Debian/Ubuntu first: 'sudo apt-get install -y patchelf g++'), then " +
+        $"set {EnvironmentVariable} to its src/Lookalike.Training/bin/Release/net10.0/lookalike-train.dll (README, Install)";
 
     /// <summary>Runs lookalike-train with <paramref name="args"/>, sharing this console; returns its exit code.</summary>
     public static int Forward(IEnumerable<string> args)
