@@ -190,8 +190,8 @@ public sealed class GalleryService : IDisposable
     {
         var identities = Read(s => s.Identities().Select(i => i.Identity).ToList());
         if (identities.Contains(name, StringComparer.Ordinal)) return name;
-        var nfc = name.Normalize(System.Text.NormalizationForm.FormC);
-        return identities.FirstOrDefault(i => string.Equals(i.Normalize(System.Text.NormalizationForm.FormC), nfc, StringComparison.Ordinal));
+        var nfc = Nfc.Normalize(name);
+        return identities.FirstOrDefault(i => string.Equals(Nfc.Normalize(i), nfc, StringComparison.Ordinal));
     }
 
     /// <summary>An existing identity other than <paramref name="name"/> that looks the same (<see cref="IdentityNames.Skeleton"/>), or null.</summary>

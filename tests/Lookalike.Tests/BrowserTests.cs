@@ -28,6 +28,13 @@ public class BrowserTests(WebGalleryFixture gallery)
         }
     }
 
+    /// <summary>The app on a real 127.0.0.1 port (Kestrel) and a client for it.</summary>
+    internal static async Task<(WebApplication App, HttpClient Client)> ServeOverHttp(WebOptions options)
+    {
+        var (app, url) = await Serve(options);
+        return (app, new HttpClient { BaseAddress = new Uri(url) });
+    }
+
     private static async Task<(WebApplication App, string Url)> Serve(WebOptions options)
     {
         var app = WebApp.Build(options, ["--urls", "http://127.0.0.1:0"]);
