@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Scalar.AspNetCore;
 
 namespace Lookalike.Web;
@@ -27,20 +26,10 @@ public static class WebApp
             json.SerializerOptions.DefaultIgnoreCondition = Contracts.Json.DefaultIgnoreCondition;
         });
         builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = Problems.AddErrorMember);
-        if (options.RateLimitPerMinute > 0)
-        {
-            builder.Services.AddRateLimiter(r =>
-            {
-                r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-                r.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                    RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = options.RateLimitPerMinute,
-                        Window = TimeSpan.FromMinutes(1),
-                        QueueLimit = 0,
-                    }));
-            });
-        }
+        builder.Services.AddLimits(options);
+        if (options.AllowedHosts.Count > 0)
+            // Host filtering (on by default, "*"): requests for any other Host get 400, which defeats DNS rebinding.
+            builder.Configuration["AllowedHosts"] = string.Join(';', options.AllowedHosts);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxUploadBytes * 2 + 128 * 1024);
         configure?.Invoke(builder);
 
@@ -53,14 +42,15 @@ public static class WebApp
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
+            headers.XFrameOptions = "DENY";
             if (context.Request.Path.StartsWithSegments("/api/gallery/map"))
                 // The map is one self-contained page (inline style, script and images), reachable offline too.
-                headers.ContentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
+                headers.ContentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'none'";
             else if (!context.Request.Path.StartsWithSegments("/scalar"))
-                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'";
+                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
             await next();
         });
-        if (options.RateLimitPerMinute > 0) app.UseRateLimiter();
+        app.UseLimits(options);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi();

@@ -17,6 +17,14 @@ public sealed record WebOptions
     /// <summary>Requests per minute per client address (0 = no limit). Over it: 429.</summary>
     public int RateLimitPerMinute { get; init; }
 
+    /// <summary>
+    /// Host names the server answers to (e.g. <c>lookalike.example.org</c>); other Host headers get 400. Empty: any
+    /// host, fine on loopback; set it when exposed, against DNS rebinding.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+    /// <summary>Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For names the client. Empty: the header is ignored.</summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+
     /// <summary>Images analysed at once (each model run is single-threaded).</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
 }

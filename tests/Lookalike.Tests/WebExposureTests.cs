@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Lookalike.Gallery;
 using Lookalike.Web;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Lookalike.Tests;
 
@@ -255,4 +257,119 @@ public class NfcTests
     [InlineData("小泉進次郎", "小泉進次郎")]
     [InlineData("a\u0301\u0301", "\u00E1\u0301")]
     public void Normalizes_to_nfc(string input, string expected) => Assert.Equal(expected, Nfc.Normalize(input));
+}
+
+/// <summary>Issue #15 items 6-8: the map's cost, separate rate limits, deployment headers.</summary>
+[Collection(WebCollection.Name)]
+public class WebHardeningTests(WebGalleryFixture gallery)
+{
+    private const string Key = "s3cret-key";
+
+    [Fact]
+    public async Task The_map_is_laid_out_once_per_gallery_version_however_many_ask_at_once()
+    {
+        using var tmp = new TempDir();
+        var db = gallery.CopyDb(tmp);
+        await using var app = await WebGalleryFixture.StartInMemory(new WebOptions { Db = db, ApiKey = Key });
+        var client = app.GetTestClient();
+        var service = app.Services.GetRequiredService<GalleryService>();
+        var first = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.GetStringAsync("/api/gallery/map")));
+        Assert.Equal(1, service.MapComputations);
+        Assert.Single(first.Distinct());
+
+        var add = new HttpRequestMessage(HttpMethod.Post, "/api/gallery/Someone/faces")
+        {
+            Content = WebShellTests.Form("image", Path.Combine(Shared.Set("deepface-pairs"), "images", "Angelina_Jolie", "img1.jpg")),
+            Headers = { { Api.ApiKeyHeader, Key } },
+        };
+        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(add)).StatusCode);
+        var second = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.GetStringAsync("/api/gallery/map")));
+        Assert.Equal(2, service.MapComputations);
+        Assert.Single(second.Distinct());
+        Assert.Contains("Someone", second[0]);
+    }
+
+    /// <summary>Gives every request the same remote address, as a reverse proxy in front of the app would.</summary>
+    private sealed class FromAddress(string address) : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, inner) =>
+            {
+                context.Connection.RemoteIpAddress = IPAddress.Parse(address);
+                return inner(context);
+            });
+            next(app);
+        };
+    }
+
+    private static async Task<Microsoft.AspNetCore.Builder.WebApplication> Start(WebOptions options)
+    {
+        var app = WebApp.Build(options, configure: b =>
+        {
+            b.WebHost.UseTestServer();
+            b.Services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new FromAddress("10.0.0.7"));
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    private static HttpRequestMessage Get(string url, string? forwardedFor = null, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (forwardedFor is not null) request.Headers.Add("X-Forwarded-For", forwardedFor);
+        if (key is not null) request.Headers.Add(Api.ApiKeyHeader, key);
+        return request;
+    }
+
+    [Fact]
+    public async Task Rate_limits_spare_health_and_the_page_give_keyed_clients_their_own_bucket_and_say_when_to_retry()
+    {
+        await using var app = await Start(new WebOptions { Db = gallery.Db, ApiKey = Key, RateLimitPerMinute = 3 });
+        var client = app.GetTestClient();
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/api/gallery"))).StatusCode);
+        var refused = await client.SendAsync(Get("/api/gallery"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.RetryAfter?.Delta is { TotalSeconds: >= 1 and <= 60 }, $"Retry-After: {refused.Headers.RetryAfter}");
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var body = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("retry in", body.GetProperty("error").GetString());
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/health"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/"))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/app.js"))).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/api/gallery", key: Key))).StatusCode);
+        // An untrusted X-Forwarded-For does not buy a fresh bucket.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.SendAsync(Get("/api/gallery", forwardedFor: "203.0.113.9"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Forwarded_for_counts_only_from_a_trusted_proxy()
+    {
+        await using var app = await Start(new WebOptions { Db = gallery.Db, RateLimitPerMinute = 2, TrustedProxies = ["10.0.0.0/8"] });
+        var client = app.GetTestClient();
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/api/gallery", forwardedFor: "203.0.113.1"))).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.SendAsync(Get("/api/gallery", forwardedFor: "203.0.113.1"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get("/api/gallery", forwardedFor: "203.0.113.2"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Pages_refuse_framing_and_other_hosts_when_hosts_are_listed()
+    {
+        await using var app = await WebGalleryFixture.StartInMemory(new WebOptions { Db = gallery.Db, AllowedHosts = ["lookalike.example"] });
+        var client = app.GetTestClient();
+        var page = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/") { Headers = { Host = "lookalike.example" } });
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
+        var map = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/gallery/map") { Headers = { Host = "lookalike.example" } });
+        Assert.Contains("frame-ancestors 'none'", map.Headers.GetValues("Content-Security-Policy").Single());
+        var rebound = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/gallery") { Headers = { Host = "attacker.example" } });
+        Assert.Equal(HttpStatusCode.BadRequest, rebound.StatusCode);
+        var css = await client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/style.css") { Headers = { Host = "lookalike.example" } });
+        Assert.Contains("[hidden] { display: none !important; }", await css.Content.ReadAsStringAsync());
+    }
 }

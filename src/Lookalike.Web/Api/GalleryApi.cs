@@ -26,7 +26,7 @@ internal static class GalleryApi
             .WithSummary("Identities with face and file counts");
         api.MapGet("/gallery/files", Files)
             .WithSummary("Every indexed photo's outcome; paths relative to the gallery folder (absolute with ?paths=absolute and the key)");
-        api.MapGet("/gallery/map", (GalleryService g) => TypedResults.Content(g.MapHtml(), "text/html; charset=utf-8"))
+        api.MapGet("/gallery/map", async (GalleryService g, CancellationToken cancellation) => TypedResults.Content(await g.MapHtmlAsync(cancellation), "text/html; charset=utf-8"))
             .WithSummary("A self-contained HTML t-SNE map of the gallery's faces");
         api.MapGet("/gallery/{identity}", Identity)
             .WithSummary("One identity's faces").ProducesProblem(404);
