@@ -224,6 +224,35 @@ public class WebExposureTests(WebGalleryFixture gallery)
     }
 
     [Fact]
+    public async Task Hostile_names_through_every_identity_route_never_get_a_500()
+    {
+        using var tmp = new TempDir();
+        var db = gallery.CopyDb(tmp);
+        await using var app = await WebGalleryFixture.StartInMemory(new WebOptions { Db = db, ApiKey = Key });
+        var client = app.GetTestClient();
+        var photo = Path.Combine(Jolie, "img1.jpg");
+        string[] names = ["..", ".", "%", "%%", "%2", "%00", "a%00b", "\\", "a\\b", " ", "\t", "a\r\nSet-Cookie: x=1", "<script>alert(1)</script>", "' OR 1=1 --",
+            "\u202Egnp.exe", "a\u200Bb", "\uFEFF", "\uD83D\uDE00 Smile", "\uD800", "files", "map", new string('x', 201), new string('名', 200), "AC/DC/../x", "/", "//", "?a=b", "#frag"];
+        var allowed = new[] { 200, 201, 400, 401, 403, 404, 405, 409, 413, 415, 422 }; // 405: "." and ".." segments are resolved before routing
+        foreach (var name in names)
+        {
+            var segment = Uri.EscapeDataString(name);
+            foreach (var (method, url, content) in new (HttpMethod, string, HttpContent?)[]
+            {
+                (HttpMethod.Post, $"/api/gallery/{segment}/faces", WebShellTests.Form("image", photo)),
+                (HttpMethod.Get, $"/api/gallery/{segment}", null),
+                (HttpMethod.Get, $"/api/gallery/{segment}/average", null),
+                (HttpMethod.Delete, $"/api/gallery/{segment}", null),
+            })
+            {
+                var response = await client.SendAsync(Keyed(method, url, content));
+                Assert.True(allowed.Contains((int)response.StatusCode), $"{method} {url}: {(int)response.StatusCode}");
+            }
+        }
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+    }
+
+    [Fact]
     public async Task With_protected_reads_thumbnails_cannot_be_enumerated_without_the_key()
     {
         await using var app = await WebGalleryFixture.StartInMemory(new WebOptions { Db = gallery.Db, ApiKey = Key, ProtectReads = true });
