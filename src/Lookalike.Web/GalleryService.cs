@@ -191,8 +191,9 @@ public sealed class GalleryService : IDisposable
         http.Request.Query["paths"] == "absolute" && !string.IsNullOrEmpty(Options.ApiKey)
         && AccessFilter.HasKey(http.Request.Headers[Api.ApiKeyHeader].ToString(), Options.ApiKey);
 
-    /// <summary>The URL of a stored face's thumbnail.</summary>
-    public string ThumbnailUrl(long faceId) => $"/api/faces/{faceId}/thumbnail";
+    /// <summary>The URL of a stored face's thumbnail: signed (unguessable, no key needed) when reads are protected.</summary>
+    public string ThumbnailUrl(long faceId, SignedLinks links) =>
+        Options.ProtectReads ? links.Sign($"/api/faces/{faceId}/thumbnail") : $"/api/faces/{faceId}/thumbnail";
 
     /// <summary>A stored path as this request may see it.</summary>
     public string PathFor(string path, HttpContext http) => ShowsAbsolutePaths(http) ? path : Paths.Relative(path);

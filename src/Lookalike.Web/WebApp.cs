@@ -16,6 +16,7 @@ public static class WebApp
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<GalleryService>();
+        builder.Services.AddSingleton<SignedLinks>();
         builder.Services.AddOpenApi();
         // TypedResults answer in the CLI's JSON shapes (snake_case, readable non-ASCII, every field present).
         builder.Services.ConfigureHttpJsonOptions(json =>

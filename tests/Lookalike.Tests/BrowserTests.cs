@@ -157,6 +157,9 @@ public class BrowserTests(WebGalleryFixture gallery)
         await page.WaitForFunctionAsync("() => document.getElementById('average').naturalWidth === 112");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "protected-gallery.png") });
 
+        var popup = await page.RunAndWaitForPopupAsync(() => page.ClickAsync("#map-link"));
+        await Assertions.Expect(popup.Locator("svg g")).ToHaveCountAsync(477, new() { Timeout = 30_000 });
+
         await page.ClickAsync("nav button[data-tab=compare]");
         var jolie = Path.Combine(Shared.Set("deepface-pairs"), "images", "Angelina_Jolie");
         await page.SetInputFilesAsync("#file-a", Path.Combine(jolie, "img1.jpg"));

@@ -263,6 +263,22 @@ public class WebExposureTests(WebGalleryFixture gallery)
         Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
         Assert.Contains("protects reads", (await Json(denied)).GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Keyed(HttpMethod.Get, "/api/faces/1/thumbnail"))).StatusCode);
+
+        // The URLs the server hands out are unguessable signed links that need no key, each for its own path only.
+        var faces = (await Json(await client.SendAsync(Keyed(HttpMethod.Get, "/api/gallery/Tom_Hanks")))).GetProperty("faces");
+        var signed = faces[0].GetProperty("thumbnail").GetString()!;
+        Assert.Matches(@"^/api/faces/\d+/thumbnail\?sig=[A-Za-z0-9_-]{24}$", signed);
+        Assert.Equal("image/jpeg", (await client.GetAsync(signed)).Content.Headers.ContentType?.MediaType);
+        var faceId = faces[0].GetProperty("id").GetInt64();
+        var sig = signed[(signed.IndexOf("sig=", StringComparison.Ordinal) + 4)..];
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/faces/{faceId + 1}/thumbnail?sig={sig}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/faces/{faceId}/thumbnail?sig={sig[..^1]}{(sig[^1] == 'A' ? 'B' : 'A')}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/gallery?sig={sig}")).StatusCode);
+        var map = await Json(await client.SendAsync(Keyed(HttpMethod.Get, "/api/links?path=%2Fapi%2Fgallery%2Fmap")));
+        Assert.Equal("text/html", (await client.GetAsync(map.GetProperty("url").GetString())).Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/links?path=%2Fapi%2Fgallery%2Fmap")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(Keyed(HttpMethod.Get, "/api/links?path=%2Fapi%2Fgallery"))).StatusCode);
+
         await using var keyless = await WebGalleryFixture.StartInMemory(new WebOptions { Db = gallery.Db, ProtectReads = true });
         var noKey = await keyless.GetTestClient().GetAsync("/api/gallery");
         Assert.Equal(HttpStatusCode.Forbidden, noKey.StatusCode);

@@ -243,6 +243,20 @@ async function explain() {
 }
 
 // ---- Gallery
+// With a key, the map opens through a signed link: a new tab cannot send the X-Api-Key header.
+$('map-link').addEventListener('click', async (e) => {
+  if (!apiKey()) return;
+  e.preventDefault();
+  const tab = window.open('about:blank', '_blank');
+  try {
+    const link = await (await api('/api/links?path=' + encodeURIComponent('/api/gallery/map'))).json();
+    tab.location.href = link.url;
+  } catch (error) {
+    tab.close();
+    setStatus($('gallery-summary'), error.message, true);
+  }
+});
+
 async function loadGallery() {
   try {
     const gallery = await (await api('/api/gallery')).json();
