@@ -121,24 +121,50 @@ public sealed class GalleryService : IDisposable
 
     private sealed record MapCache(IFaceSearch Index, string Html);
     private volatile MapCache? _map;
+    private readonly SemaphoreSlim _mapBuild = new(1, 1);
+    private int _mapComputations;
 
-    /// <summary>The gallery map page, computed once per version of the gallery (t-SNE takes seconds).</summary>
-    public string MapHtml()
+    /// <summary>How many times the map has been laid out (tests check it is once per gallery version).</summary>
+    internal int MapComputations => Volatile.Read(ref _mapComputations);
+
+    /// <summary>
+    /// The gallery map page, laid out once per version of the gallery (t-SNE takes seconds): one layout at a time,
+    /// inside the analysis limit; requests arriving meanwhile wait for it and share it.
+    /// </summary>
+    public async Task<string> MapHtmlAsync(CancellationToken cancellation)
     {
-        var index = _index;
-        if (_map is { } cached && ReferenceEquals(cached.Index, index)) return cached.Html;
-        var (faces, thumbnails) = Read(s =>
+        if (_map is { } cached && ReferenceEquals(cached.Index, _index)) return cached.Html;
+        await _mapBuild.WaitAsync(cancellation);
+        try
         {
-            var f = s.Faces(Pipeline.ModelId);
-            return (f, f.Select(x => s.Thumbnail(x.Id)).ToList());
-        });
-        var embeddings = faces.Select(f => f.Embedding).ToList();
-        var layout = faces.Count >= 2 ? Pictures.GalleryMap.Layout(embeddings) : [.. faces.Select(_ => (0f, 0f))];
-        var quality = Pictures.GalleryMap.Quality(embeddings, layout, [.. faces.Select(f => f.Identity)]);
-        var points = faces.Select((f, i) => new Pictures.MapPoint(f.Identity, layout[i].X, layout[i].Y, thumbnails[i])).ToList();
-        var html = Pictures.GalleryMap.Html(points, quality, "Gallery map");
-        _map = new MapCache(index, html);
-        return html;
+            var index = _index;
+            if (_map is { } built && ReferenceEquals(built.Index, index)) return built.Html;
+            await _analysisSlots.WaitAsync(cancellation);
+            try
+            {
+                Interlocked.Increment(ref _mapComputations);
+                var (faces, thumbnails) = Read(s =>
+                {
+                    var f = s.Faces(Pipeline.ModelId);
+                    return (f, f.Select(x => s.Thumbnail(x.Id)).ToList());
+                });
+                var embeddings = faces.Select(f => f.Embedding).ToList();
+                var layout = faces.Count >= 2 ? Pictures.GalleryMap.Layout(embeddings) : [.. faces.Select(_ => (0f, 0f))];
+                var quality = Pictures.GalleryMap.Quality(embeddings, layout, [.. faces.Select(f => f.Identity)]);
+                var points = faces.Select((f, i) => new Pictures.MapPoint(f.Identity, layout[i].X, layout[i].Y, thumbnails[i])).ToList();
+                var html = Pictures.GalleryMap.Html(points, quality, "Gallery map");
+                _map = new MapCache(index, html);
+                return html;
+            }
+            finally
+            {
+                _analysisSlots.Release();
+            }
+        }
+        finally
+        {
+            _mapBuild.Release();
+        }
     }
 
     private sealed record PathsCache(IFaceSearch Index, GalleryPaths Paths);
@@ -165,8 +191,9 @@ public sealed class GalleryService : IDisposable
         http.Request.Query["paths"] == "absolute" && !string.IsNullOrEmpty(Options.ApiKey)
         && AccessFilter.HasKey(http.Request.Headers[Api.ApiKeyHeader].ToString(), Options.ApiKey);
 
-    /// <summary>The URL of a stored face's thumbnail.</summary>
-    public string ThumbnailUrl(long faceId) => $"/api/faces/{faceId}/thumbnail";
+    /// <summary>The URL of a stored face's thumbnail: signed (unguessable, no key needed) when reads are protected.</summary>
+    public string ThumbnailUrl(long faceId, SignedLinks links) =>
+        Options.ProtectReads ? links.Sign($"/api/faces/{faceId}/thumbnail") : $"/api/faces/{faceId}/thumbnail";
 
     /// <summary>A stored path as this request may see it.</summary>
     public string PathFor(string path, HttpContext http) => ShowsAbsolutePaths(http) ? path : Paths.Relative(path);
@@ -190,8 +217,8 @@ public sealed class GalleryService : IDisposable
     {
         var identities = Read(s => s.Identities().Select(i => i.Identity).ToList());
         if (identities.Contains(name, StringComparer.Ordinal)) return name;
-        var nfc = name.Normalize(System.Text.NormalizationForm.FormC);
-        return identities.FirstOrDefault(i => string.Equals(i.Normalize(System.Text.NormalizationForm.FormC), nfc, StringComparison.Ordinal));
+        var nfc = Nfc.Normalize(name);
+        return identities.FirstOrDefault(i => string.Equals(Nfc.Normalize(i), nfc, StringComparison.Ordinal));
     }
 
     /// <summary>An existing identity other than <paramref name="name"/> that looks the same (<see cref="IdentityNames.Skeleton"/>), or null.</summary>
@@ -237,5 +264,6 @@ public sealed class GalleryService : IDisposable
         Pipeline.Dispose();
         _store.Dispose();
         _analysisSlots.Dispose();
+        _mapBuild.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Scalar.AspNetCore;
 
 namespace Lookalike.Web;
@@ -17,6 +16,7 @@ public static class WebApp
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<GalleryService>();
+        builder.Services.AddSingleton<SignedLinks>();
         builder.Services.AddOpenApi();
         // TypedResults answer in the CLI's JSON shapes (snake_case, readable non-ASCII, every field present).
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -27,20 +27,10 @@ public static class WebApp
             json.SerializerOptions.DefaultIgnoreCondition = Contracts.Json.DefaultIgnoreCondition;
         });
         builder.Services.AddProblemDetails(p => p.CustomizeProblemDetails = Problems.AddErrorMember);
-        if (options.RateLimitPerMinute > 0)
-        {
-            builder.Services.AddRateLimiter(r =>
-            {
-                r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-                r.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                    RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = options.RateLimitPerMinute,
-                        Window = options.RateLimitWindow,
-                        QueueLimit = 0,
-                    }));
-            });
-        }
+        builder.Services.AddLimits(options);
+        if (options.AllowedHosts.Count > 0)
+            // Host filtering (on by default, "*"): requests for any other Host get 400, which defeats DNS rebinding.
+            builder.Configuration["AllowedHosts"] = string.Join(';', options.AllowedHosts);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxUploadBytes * 2 + 128 * 1024);
         configure?.Invoke(builder);
 
@@ -53,14 +43,15 @@ public static class WebApp
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
+            headers.XFrameOptions = "DENY";
             if (context.Request.Path.StartsWithSegments("/api/gallery/map"))
                 // The map is one self-contained page (inline style, script and images), reachable offline too.
-                headers.ContentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
+                headers.ContentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'none'";
             else if (!context.Request.Path.StartsWithSegments("/scalar"))
-                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'";
+                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
             await next();
         });
-        if (options.RateLimitPerMinute > 0) app.UseRateLimiter();
+        app.UseLimits(options);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi();

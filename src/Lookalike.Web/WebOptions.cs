@@ -19,6 +19,13 @@ public sealed record WebOptions
 
     /// <summary>The rate limit's window (a minute; a test sets an hour so the window cannot roll over mid-test).</summary>
     public TimeSpan RateLimitWindow { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// Host names the server answers to (e.g. <c>lookalike.example.org</c>); other Host headers get 400. Empty: any
+    /// host, fine on loopback; set it when exposed, against DNS rebinding.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+    /// <summary>Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For names the client. Empty: the header is ignored.</summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
 
     /// <summary>Images analysed at once (each model run is single-threaded).</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;

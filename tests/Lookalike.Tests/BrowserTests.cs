@@ -28,6 +28,13 @@ public class BrowserTests(WebGalleryFixture gallery)
         }
     }
 
+    /// <summary>The app on a real 127.0.0.1 port (Kestrel) and a client for it.</summary>
+    internal static async Task<(WebApplication App, HttpClient Client)> ServeOverHttp(WebOptions options)
+    {
+        var (app, url) = await Serve(options);
+        return (app, new HttpClient { BaseAddress = new Uri(url) });
+    }
+
     private static async Task<(WebApplication App, string Url)> Serve(WebOptions options)
     {
         var app = WebApp.Build(options, ["--urls", "http://127.0.0.1:0"]);
@@ -118,5 +125,62 @@ public class BrowserTests(WebGalleryFixture gallery)
         await Assertions.Expect(page.Locator("#explain")).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await page.WaitForFunctionAsync("() => document.getElementById('explain').naturalWidth > 600");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "compare-phone.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task With_protected_reads_the_page_asks_for_the_key_once_and_everything_works()
+    {
+        var (app, url) = await Serve(new WebOptions { Db = gallery.Db, ApiKey = "page-key", ProtectReads = true });
+        await using var _ = app;
+        using var pw = await Playwright.CreateAsync();
+        await using var browser = await Launch(pw);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync(url);
+        await Assertions.Expect(page.Locator("#key-form")).ToBeHiddenAsync();
+
+        await page.SetInputFilesAsync("#file", gallery.HeldOut["小泉進次郎"]);
+        await Assertions.Expect(page.Locator("#key-form")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#key-reason")).ToContainTextAsync("X-Api-Key");
+        await page.FillAsync("#key-input", "page-key");
+        await page.ClickAsync("#key-form button");
+        var first = page.Locator("#results .face-row .card:not(.query) .name").First;
+        await Assertions.Expect(first).ToHaveTextAsync("小泉進次郎", new() { Timeout = 20_000 });
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#results .card:not(.query) img')].every(i => i.complete && i.naturalWidth === 112)");
+        await Assertions.Expect(page.Locator("#key-form")).ToBeHiddenAsync();
+
+        await page.ClickAsync("nav button[data-tab=gallery]");
+        await Assertions.Expect(page.Locator("#gallery-people .card .name", new() { HasTextString = "小泉進次郎" })).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#gallery-people img')].every(i => i.complete && (i.naturalWidth > 0 || !i.getAttribute('src')))");
+        await page.Locator("#gallery-people .card", new() { HasTextString = "Tom_Hanks" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => document.getElementById('average').naturalWidth === 112");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "protected-gallery.png") });
+
+        var popup = await page.RunAndWaitForPopupAsync(() => page.ClickAsync("#map-link"));
+        await Assertions.Expect(popup.Locator("svg g")).ToHaveCountAsync(477, new() { Timeout = 30_000 });
+
+        await page.ClickAsync("nav button[data-tab=compare]");
+        var jolie = Path.Combine(Shared.Set("deepface-pairs"), "images", "Angelina_Jolie");
+        await page.SetInputFilesAsync("#file-a", Path.Combine(jolie, "img1.jpg"));
+        await page.SetInputFilesAsync("#file-b", Path.Combine(jolie, "img2.jpg"));
+        await Assertions.Expect(page.Locator("#compare-result")).ToContainTextAsync("Same person", new() { Timeout = 20_000 });
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Hidden_boxes_stay_hidden_on_the_gallery_tab()
+    {
+        var (app, url) = await Serve(new WebOptions { Db = gallery.Db });
+        await using var _ = app;
+        using var pw = await Playwright.CreateAsync();
+        await using var browser = await Launch(pw);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
+        await page.GotoAsync(url);
+        await page.ClickAsync("nav button[data-tab=gallery]");
+        await Assertions.Expect(page.Locator("#gallery-people .card").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#average")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#key-form")).ToBeHiddenAsync();
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => document.getElementById('average').getBoundingClientRect().height"));
     }
 }

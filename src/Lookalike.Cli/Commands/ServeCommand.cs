@@ -15,7 +15,9 @@ internal static class ServeCommand
         var protectReads = new Option<bool>("--protect-reads") { Description = "Require the key for reads too" };
         var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest accepted upload", DefaultValueFactory = _ => 20 };
         var rate = new Option<int>("--rate-limit") { Description = "Requests per minute per client address, 0 for none (live mode sends about 180 a minute)", DefaultValueFactory = _ => 600 };
-        var cmd = new Command("serve", "Serve the web page (upload, live webcam, compare, gallery) and the REST API") { db, urls, apiKey, protectReads, maxUpload, rate };
+        var hosts = new Option<string[]>("--allowed-hosts") { Description = "Host names to answer to, comma-separated (others get 400; set it when exposed, against DNS rebinding)", AllowMultipleArgumentsPerToken = true };
+        var proxies = new Option<string[]>("--trusted-proxy") { Description = "Address or CIDR of a reverse proxy whose X-Forwarded-For names the client (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var cmd = new Command("serve", "Serve the web page (upload, live webcam, compare, gallery) and the REST API") { db, urls, apiKey, protectReads, maxUpload, rate, hosts, proxies };
         cmd.SetAction(parse => cli.Run(parse, () =>
         {
             var options = new WebOptions
@@ -27,6 +29,8 @@ internal static class ServeCommand
                 ProtectReads = parse.GetValue(protectReads),
                 MaxUploadBytes = Math.Max(1, parse.GetValue(maxUpload)) * 1024L * 1024,
                 RateLimitPerMinute = Math.Max(0, parse.GetValue(rate)),
+                AllowedHosts = [.. (parse.GetValue(hosts) ?? []).SelectMany(h => h.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+                TrustedProxies = parse.GetValue(proxies) ?? [],
             };
             var app = WebApp.Build(options, ["--urls", parse.GetValue(urls)!]);
             cli.Console.Stderr.WriteLine($"serving {(GalleryStore.IsPostgres(options.Db) ? "a PostgreSQL gallery" : Path.GetFullPath(options.Db))} on {parse.GetValue(urls)} (API docs at /scalar; writes {(options.ApiKey is null ? "disabled: no --api-key" : "need X-Api-Key")})");

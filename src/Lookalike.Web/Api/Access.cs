@@ -27,6 +27,7 @@ internal sealed class AccessFilter(Access access) : IEndpointFilter
         var http = context.HttpContext;
         var options = http.RequestServices.GetRequiredService<WebOptions>();
         if (access == Access.Read && !options.ProtectReads) return await next(context);
+        if (access == Access.Read && http.RequestServices.GetRequiredService<SignedLinks>().Allows(http)) return await next(context);
         return Denied(http, options, access) ?? await next(context);
     }
 

@@ -21,6 +21,7 @@ public static class Api
         read.MapExplain();
         read.MapGalleryReads();
         read.MapThumbnails();
+        read.MapSignedLinks();
 
         var write = app.MapGroup("/api").WithAccess(Access.Write).AddEndpointFilter<ImageErrorFilter>();
         write.MapGalleryWrites();

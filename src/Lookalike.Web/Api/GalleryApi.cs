@@ -26,12 +26,12 @@ internal static class GalleryApi
             .WithSummary("Identities with face and file counts");
         api.MapGet("/gallery/files", Files)
             .WithSummary("Every indexed photo's outcome; paths relative to the gallery folder (absolute with ?paths=absolute and the key)");
-        api.MapGet("/gallery/map", (GalleryService g) => TypedResults.Content(g.MapHtml(), "text/html; charset=utf-8"))
-            .WithSummary("A self-contained HTML t-SNE map of the gallery's faces");
+        api.MapGet("/gallery/map", async (GalleryService g, CancellationToken cancellation) => TypedResults.Content(await g.MapHtmlAsync(cancellation), "text/html; charset=utf-8"))
+            .WithSummary("A self-contained HTML t-SNE map of the gallery's faces").AllowSignedLinks();
         api.MapGet("/gallery/{identity}", Identity)
             .WithSummary("One identity's faces").ProducesProblem(404);
         api.MapGet("/gallery/{identity}/average", Average)
-            .WithSummary("The average of an identity's aligned gallery faces (PNG)").ProducesProblem(404);
+            .WithSummary("The average of an identity's aligned gallery faces (PNG)").ProducesProblem(404).AllowSignedLinks();
     }
 
     public static void MapGalleryWrites(this IEndpointRouteBuilder api)
@@ -50,13 +50,13 @@ internal static class GalleryApi
             .Select(f => Contracts.File(f) with { Path = g.PathFor(f.Path, http) }).ToList());
     }
 
-    private static Results<Ok<IdentityFacesJson>, ProblemHttpResult> Identity(HttpContext http, string identity, GalleryService g)
+    private static Results<Ok<IdentityFacesJson>, ProblemHttpResult> Identity(HttpContext http, string identity, GalleryService g, SignedLinks links)
     {
         var name = IdentityNames.FromPath(http, identity, segmentsAfter: 0);
         if (g.FindIdentity(name) is not { } found) return Problems.Of(404, $"no identity '{name}' in the gallery");
         var faces = g.Read(s => s.IdentityFaces(found));
         return TypedResults.Ok(new IdentityFacesJson(found, [.. faces.Select(f =>
-            new IdentityFaceJson(f.Id, g.PathFor(f.Path, http), BoxJson.From(f.Box), f.Source.ToString(), f.Several, g.ThumbnailUrl(f.Id)))]));
+            new IdentityFaceJson(f.Id, g.PathFor(f.Path, http), BoxJson.From(f.Box), f.Source.ToString(), f.Several, g.ThumbnailUrl(f.Id, links)))]));
     }
 
     private static Results<FileContentHttpResult, ProblemHttpResult> Average(HttpContext http, string identity, GalleryService g)

@@ -69,7 +69,7 @@ internal static class Uploads
 
     private static Upload Failed(int status, string reason) => new([], Problems.Of(status, reason));
 
-    private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("F0", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>Thrown by <see cref="LimitedReadStream"/> when a body goes past its limit.</summary>

@@ -11,13 +11,60 @@ document.querySelectorAll('nav button').forEach((b) => b.addEventListener('click
 
 function setStatus(el, text, error) { el.textContent = text; el.classList.toggle('error', !!error); }
 
+// ---- API key: a server started with --protect-reads answers 401 until the page sends X-Api-Key. The key is asked
+// for once and kept in this tab's sessionStorage (gone when the tab closes); images then load through fetch too.
+const keyStore = 'lookalike-api-key';
+let keyWaiters = [];
+function apiKey() { return sessionStorage.getItem(keyStore); }
+function askKey(reason) {
+  $('key-reason').textContent = reason;
+  $('key-form').hidden = false;
+  $('key-input').focus();
+  return new Promise((resolve) => keyWaiters.push(resolve));
+}
+$('key-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const key = $('key-input').value.trim();
+  if (!key) return;
+  sessionStorage.setItem(keyStore, key);
+  $('key-input').value = '';
+  $('key-form').hidden = true;
+  const waiters = keyWaiters;
+  keyWaiters = [];
+  waiters.forEach((w) => w());
+});
+
+// fetch with the key when there is one; on 401 ask for the key (again) and retry. Errors carry the server's reason.
+async function api(url, options = {}) {
+  for (;;) {
+    const headers = new Headers(options.headers || {});
+    if (apiKey()) headers.set('X-Api-Key', apiKey());
+    const response = await fetch(url, { ...options, headers });
+    if (response.status !== 401) {
+      if (response.ok) return response;
+      const problem = await response.json().catch(() => ({}));
+      throw new Error(problem.error || problem.detail || ('HTTP ' + response.status));
+    }
+    const problem = await response.json().catch(() => ({}));
+    sessionStorage.removeItem(keyStore);
+    await askKey(problem.error || 'This server needs an API key.');
+  }
+}
+
 async function postImage(url, fields) {
   const form = new FormData();
   for (const [name, blob] of Object.entries(fields)) form.append(name, blob, name + '.jpg');
-  const response = await fetch(url, { method: 'POST', body: form });
-  const body = await response.json().catch(() => ({ error: response.statusText }));
-  if (!response.ok) throw new Error(body.error || ('HTTP ' + response.status));
-  return body;
+  return (await api(url, { method: 'POST', body: form })).json();
+}
+
+// Server images: a plain URL when reads are open; fetched with the key (a blob URL) when this tab has one.
+async function showImage(img, url) {
+  if (!apiKey()) { img.src = url; return; }
+  try {
+    img.src = URL.createObjectURL(await (await api(url)).blob());
+  } catch {
+    img.removeAttribute('src');
+  }
 }
 
 function card(match) {
@@ -28,7 +75,7 @@ function card(match) {
   const width = Math.max(0, Math.min(100, (match.probability ?? match.similarity) * 100));
   div.innerHTML = `<img alt=""><div class="name"></div><div class="bar"><div></div></div><div class="score"></div>`;
   div.querySelector('.bar > div').style.width = width + '%';
-  div.querySelector('img').src = `/api/faces/${match.best_face_id}/thumbnail`;
+  showImage(div.querySelector('img'), `/api/faces/${match.best_face_id}/thumbnail`);
   div.querySelector('.name').textContent = match.identity;
   div.querySelector('.score').textContent = pct + (match.same ? ' · same person?' : '');
   return div;
@@ -189,16 +236,31 @@ async function explain() {
   const form = new FormData();
   form.append('a', pair.a, 'a.jpg');
   form.append('b', pair.b, 'b.jpg');
-  const response = await fetch('/api/explain', { method: 'POST', body: form });
-  if (!response.ok) return;
+  const response = await api('/api/explain', { method: 'POST', body: form }).catch(() => null);
+  if (!response) return;
   img.src = URL.createObjectURL(await response.blob());
   img.hidden = false;
 }
 
 // ---- Gallery
+// With a key, the map opens through a signed link: a new tab cannot send the X-Api-Key header.
+$('map-link').addEventListener('click', async (e) => {
+  if (!apiKey()) return;
+  e.preventDefault();
+  const tab = window.open('about:blank', '_blank');
+  try {
+    const link = await (await api('/api/links?path=' + encodeURIComponent('/api/gallery/map'))).json();
+    tab.location.href = link.url;
+  } catch (error) {
+    tab.close();
+    setStatus($('gallery-summary'), error.message, true);
+  }
+});
+
 async function loadGallery() {
   try {
-    const [gallery, files] = await Promise.all([fetch('/api/gallery').then((r) => r.json()), fetch('/api/gallery/files').then((r) => r.json())]);
+    const gallery = await (await api('/api/gallery')).json();
+    const files = await (await api('/api/gallery/files')).json();
     $('gallery-summary').textContent = `${gallery.identities.length} people, ${gallery.faces} faces, ${files.length} files`;
     const people = $('gallery-people');
     people.replaceChildren();
@@ -208,10 +270,10 @@ async function loadGallery() {
       div.innerHTML = '<img alt=""><div class="name"></div><div class="score"></div>';
       div.querySelector('.name').textContent = person.identity;
       div.querySelector('.score').textContent = `${person.faces} faces / ${person.files} files`;
-      if (person.face_id !== null) div.querySelector('img').src = `/api/faces/${person.face_id}/thumbnail`;
+      if (person.face_id !== null) showImage(div.querySelector('img'), `/api/faces/${person.face_id}/thumbnail`);
       div.addEventListener('click', () => {
         const avg = $('average');
-        avg.src = `/api/gallery/${encodeURIComponent(person.identity)}/average`;
+        showImage(avg, `/api/gallery/${encodeURIComponent(person.identity)}/average`);
         avg.alt = 'Average face of ' + person.identity;
         avg.hidden = false;
       });

@@ -44,7 +44,7 @@ public static class IdentityNames
     /// </summary>
     public static string? Normalize(string name, out string? problem)
     {
-        name = name.Trim().Normalize(NormalizationForm.FormC);
+        name = Nfc.Normalize(name.Trim());
         problem = null;
         if (name.Length is 0 or > MaxLength) problem = $"identity must be 1-{MaxLength} characters";
         else if (name is "." or "..") problem = "identity cannot be '.' or '..'";
@@ -56,18 +56,19 @@ public static class IdentityNames
     }
 
     /// <summary>
-    /// A key under which look-alike names collide: compatibility-normalised (NFKC), lower case, without spaces,
+    /// A key under which look-alike names collide: NFC, fullwidth forms folded to ASCII, lower case, without spaces,
     /// underscores, dashes, dots and invisible characters. <c>Barack_Obama</c>, <c>barack obama</c> and
     /// <c>Ｂａｒａｃｋ Obama</c> share one.
     /// </summary>
     public static string Skeleton(string name)
     {
-        var text = name.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
-        var key = new StringBuilder(text.Length);
-        foreach (var rune in text.EnumerateRunes())
+        var key = new StringBuilder(name.Length);
+        foreach (var rune in Nfc.Normalize(name).EnumerateRunes())
         {
-            if (IsHidden(rune) || Rune.IsWhiteSpace(rune) || rune.Value is '_' or '-' or '.' or '\u00B7') continue;
-            key.Append(rune.ToString());
+            if (IsHidden(rune) || Rune.IsWhiteSpace(rune) || rune.Value is '_' or '-' or '.' or '\u00B7' or '\uFF3F' or '\uFF0D' or '\uFF0E') continue;
+            // Fullwidth ASCII (U+FF01-FF5E) is ASCII shifted by 0xFEE0.
+            var folded = rune.Value is >= 0xFF01 and <= 0xFF5E ? new Rune(rune.Value - 0xFEE0) : rune;
+            key.Append(Rune.ToLowerInvariant(folded).ToString());
         }
         return key.ToString();
     }
