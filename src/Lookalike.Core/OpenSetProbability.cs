@@ -19,6 +19,9 @@ public static class OpenSetProbability
     /// </summary>
     public const double DefaultPrior = 0.5;
 
+    /// <summary>The verdict "same person": the probability is at least this (more likely than not).</summary>
+    public const double SameAt = 0.5;
+
     /// <summary>
     /// Probabilities for <paramref name="scores"/> (each identity's score, as the model reads it) in the same order.
     /// Identities not listed (a search returns the top few) count with a ratio of 0: their scores are below the listed ones.
