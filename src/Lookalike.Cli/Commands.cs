@@ -343,7 +343,9 @@ internal static class Commands
         var db = DbOption();
         var top = new Option<int>("--top") { Description = "Identities per face", DefaultValueFactory = _ => 5 };
         var output = new Option<FileInfo?>("--out") { Description = "Write a PNG: each face beside its matches' gallery faces" };
-        var cmd = new Command("match", "Find the most similar gallery identities for every face in a photo") { photo, db, top, output };
+        var prior = new Option<double>("--prior") { Description = "How likely, before looking, the person is in the gallery at all (the 'same person' probability's prior)", DefaultValueFactory = _ => OpenSetProbability.DefaultPrior };
+        var likenessFrom = new Option<string>("--likeness") { Description = "Likeness against: reference (the model's measured strangers, default) or gallery (pairs of different gallery identities; needs 20+ identities)", DefaultValueFactory = _ => "reference" };
+        var cmd = new Command("match", "Find the most similar gallery identities for every face in a photo") { photo, db, top, output, prior, likenessFrom };
         cmd.SetAction(parse => Run(parse, () =>
         {
             using var pipeline = Pipeline(parse);
@@ -352,14 +354,24 @@ internal static class Commands
             var path = parse.GetValue(photo)!.FullName;
             var analysis = pipeline.Analyze(path);
             var results = matcher.Match(analysis, Math.Max(1, parse.GetValue(top)));
+            var p = parse.GetValue(prior);
+            if (p is < 0 or > 1) throw new CliException("--prior is a probability between 0 and 1");
+            var likeness = parse.GetValue(likenessFrom) switch
+            {
+                "reference" => null,
+                "gallery" => LikenessTable.FromGallery(matcher.Store.Faces(pipeline.ModelId), $"pairs of faces of different identities in {matcher.Store.Location}")
+                    ?? throw new CliException($"--likeness gallery needs at least {LikenessTable.MinGalleryIdentities} identities and {LikenessTable.MinGalleryPairs:N0} different-person pairs"),
+                var other => throw new CliException($"--likeness is reference or gallery, not '{other}'"),
+            };
+            var scores = results.Select(r => MatchScores.Of(matcher.Index, r, pipeline.Calibration, p, likeness)).ToList();
             if (parse.GetValue(output) is { } png)
             {
-                File.WriteAllBytes(png.FullName, MatchPicture.Render(results, matcher.Store, pipeline.Calibration));
+                File.WriteAllBytes(png.FullName, MatchPicture.Render(results, matcher.Store, pipeline.Calibration, scores));
                 Output.Err.WriteLine($"wrote {png.FullName}");
             }
             if (parse.GetValue(Json))
             {
-                Output.WriteJson(Contracts.Match(path, analysis, results, matcher.Index, calibration: pipeline.Calibration));
+                Output.WriteJson(Contracts.Match(path, analysis, results, matcher.Index, calibration: pipeline.Calibration, prior: p, likeness: likeness));
             }
             else
             {
@@ -368,9 +380,13 @@ internal static class Commands
                 {
                     var b = results[i].Face.Box;
                     Console.WriteLine($"face {i + 1} at ({b.X:F0},{b.Y:F0}) {b.Width:F0}x{b.Height:F0}:");
-                    foreach (var m in results[i].Matches)
-                        Console.WriteLine($"  {m.Identity,-28} {pipeline.Calibration.Probability(m.BestSimilarity),6:P0} same person  (similarity {m.Similarity:F3}, best face {m.BestSimilarity:F3}){(pipeline.Calibration.Same(m.BestSimilarity) ? "  same?" : "")}");
+                    for (var k = 0; k < results[i].Matches.Count; k++)
+                    {
+                        var (m, sc) = (results[i].Matches[k], scores[i][k]);
+                        Console.WriteLine($"  {m.Identity,-28} {MatchScores.Alike(sc, m.BestSimilarity),-18} {MatchScores.SamePerson(sc),-20} (similarity {m.Similarity:F3}, best face {m.BestSimilarity:F3}){(sc.Same ? "  same person" : "")}");
+                    }
                 }
+                if (results.Count > 0) Console.WriteLine(MatchScores.Legend(matcher.Index, pipeline.Calibration, p, likeness));
             }
             return 0;
         }));
@@ -381,7 +397,8 @@ internal static class Commands
     {
         var a = new Argument<FileInfo>("a") { Description = "First photo" };
         var b = new Argument<FileInfo>("b") { Description = "Second photo" };
-        var cmd = new Command("compare", "Similarity of the largest face in each photo, and a same/different verdict") { a, b };
+        var prior = new Option<double?>("--prior") { Description = "How likely 'same person' was beforehand (default: the calibration's own, about half)" };
+        var cmd = new Command("compare", "Similarity of the largest face in each photo, and a same/different verdict") { a, b, prior };
         cmd.SetAction(parse => Run(parse, () =>
         {
             using var pipeline = Pipeline(parse);
@@ -392,12 +409,15 @@ internal static class Commands
             }
             var fa = Largest(parse.GetValue(a)!);
             var fb = Largest(parse.GetValue(b)!);
-            var similarity = Verification.Similarity(fa, fb);
-            var same = pipeline.Calibration.Same(similarity);
+            if (parse.GetValue(prior) is < 0 or > 1) throw new CliException("--prior is a probability between 0 and 1");
+            var r = Contracts.Compare(fa, parse.GetValue(a)!.FullName, fb, parse.GetValue(b)!.FullName, pipeline.Calibration, parse.GetValue(prior));
             if (parse.GetValue(Json))
-                Output.WriteJson(Contracts.Compare(fa, parse.GetValue(a)!.FullName, fb, parse.GetValue(b)!.FullName, pipeline.Calibration));
+                Output.WriteJson(r);
             else
-                Console.WriteLine($"similarity {similarity:F3} (cosine), {pipeline.Calibration.Probability(similarity):P1} likely the same person → {(same ? "same person" : "different people")} (threshold {pipeline.Calibration.Threshold})");
+            {
+                Console.WriteLine($"{(r.Likeness is { } l ? $"looks {MatchScores.Percent(l)} alike: more alike than {MatchScores.Percent(l)} of pairs of photos of two different people" : "no likeness reference for this model")} (cosine {r.Similarity:F3})");
+                Console.WriteLine($"{MatchScores.Percent(r.Probability)} likely the same person{(r.Prior is { } pr ? $" (if beforehand {MatchScores.Percent(pr)})" : "")} → {(r.Same ? "same person" : "different people")} (threshold {pipeline.Calibration.Threshold})");
+            }
             return 0;
         }));
         return cmd;

@@ -20,6 +20,8 @@ internal static class EvalCommand
         var identities = new Option<DirectoryInfo?>("--identities") { Description = "Folder per person: all same-person pairs + an equal seeded sample of different-person pairs" };
         var gallery = new Option<DirectoryInfo?>("--gallery") { Description = "Identification: gallery folder per person (with --queries)" };
         var queries = new Option<DirectoryInfo?>("--queries") { Description = "Identification: query folder per person (with --gallery)" };
+        var strangers = new Option<DirectoryInfo?>("--strangers") { Description = "Open set: folder per person of people NOT in the gallery (with --gallery, --queries)" };
+        var prior = new Option<double>("--prior") { Description = "Open set: prior that a query's person is in the gallery", DefaultValueFactory = _ => OpenSetProbability.DefaultPrior };
         var groups = new Option<FileInfo?>("--groups") { Description = "CSV identity,group: adds a per-group table (and ROC curves in the report)" };
         var report = new Option<DirectoryInfo?>("--report") { Description = "Write PNG plots and a self-contained index.html into this folder" };
         var calibration = new Option<FileInfo?>("--calibration") { Description = "Calibration file (from 'lookalike calibrate') for the reliability figures (default: built-in)" };
@@ -29,7 +31,7 @@ internal static class EvalCommand
         var compare = new Option<string?>("--compare") { Description = "Verification: comma-separated models (e.g. stock,stock+flip,my-model) measured side by side" };
         var cmd = new Command("eval", "Measure verification (ROC-AUC, EER, TAR@FAR, accuracy) or identification (rank-1/5, CMC) on labelled photos")
         {
-            pairs, root, identities, gallery, queries, groups, report, calibration, seed, resamples, workers, compare,
+            pairs, root, identities, gallery, queries, groups, report, calibration, seed, resamples, workers, compare, strangers, prior,
         };
         cmd.SetAction(parse => Commands.Run(parse, () =>
         {
@@ -43,12 +45,15 @@ internal static class EvalCommand
                 var qdir = parse.GetValue(queries) ?? throw new CliException("--gallery needs --queries");
                 var galleryImages = PersonFolders.Read(gdir.FullName);
                 var queryImages = PersonFolders.Read(qdir.FullName);
+                var strangerImages = parse.GetValue(strangers) is { } sdir ? PersonFolders.Read(sdir.FullName) : null;
                 using var pipeline = pipelineFactory(parse);
-                var embeddings = Embed(pipeline, galleryImages.Concat(queryImages).Select(i => i.Path), n);
+                var embeddings = Embed(pipeline, galleryImages.Concat(queryImages).Concat(strangerImages ?? []).Select(i => i.Path), n);
                 var result = Identification.Evaluate(galleryImages, queryImages, embeddings);
+                var openSet = strangerImages is null ? null
+                    : OpenSetEval.Evaluate(galleryImages, queryImages, strangerImages, embeddings, cal ?? pipeline.Calibration, parse.GetValue(prior));
                 var perGroup = groupMap is null ? null : result.Ranks.GroupBy(q => Groups.GroupOf(groupMap, q.Identity)).OrderBy(x => x.Key, StringComparer.Ordinal)
                     .Select(x => new GroupRanks(x.Key, x.Count(), x.Count(q => q.Rank == 1) / (double)x.Count(), x.Count(q => q.Rank is >= 1 and <= 5) / (double)x.Count())).ToList();
-                if (reportDir is not null) EvalReport.WriteIdentification(reportDir.FullName, gdir.FullName, qdir.FullName, result, perGroup, embeddings.Failures);
+                if (reportDir is not null) EvalReport.WriteIdentification(reportDir.FullName, gdir.FullName, qdir.FullName, result, perGroup, embeddings.Failures, openSet);
                 if (json)
                     Output.WriteJson(new
                     {
@@ -63,6 +68,7 @@ internal static class EvalCommand
                         cmc = result.Cmc.Select(R),
                         no_face_images = embeddings.Failures,
                         groups = perGroup?.Select(p => new { group = p.Group, queries = p.Queries, rank1 = R(p.Rank1), rank5 = R(p.Rank5) }),
+                        open_set = openSet is null ? null : OpenSetOutput.Json(openSet),
                     });
                 else
                 {
@@ -74,6 +80,7 @@ internal static class EvalCommand
                         foreach (var p in perGroup) table.AddRow(Markup.Escape(p.Group), p.Queries.ToString(CultureInfo.InvariantCulture), F($"{p.Rank1:F4}"), F($"{p.Rank5:F4}"));
                         AnsiConsole.Write(table);
                     }
+                    if (openSet is not null) OpenSetOutput.Print(openSet);
                 }
                 return 0;
             }

@@ -7,9 +7,7 @@ namespace Lookalike;
 /// </summary>
 internal static class StockReference
 {
-    public static LikenessTable Likeness { get; } = new(LikenessTable.DefaultLevels, Cosines,
-        "every pair of photos of two different people within each of shared/data celebs-24 236,025, lfw-gray 281,563, south-asian-celebs 35,359, deepface-pairs 1,743, jp-sample 300, jp-politicians 143 (one photo per face, the largest face)", 555133);
-
+    // Declared before Likeness: static fields initialise in order.
     private static readonly float[] Cosines =
     [
         -0.4199f, -0.2343f, -0.2103f, -0.1948f, -0.1836f, -0.1747f, -0.1671f, -0.1605f, -0.1544f, -0.1493f, -0.1444f, -0.1402f,
@@ -31,6 +29,9 @@ internal static class StockReference
         0.1922f, 0.1991f, 0.2071f, 0.2164f, 0.2278f, 0.2417f, 0.2604f, 0.2915f, 0.3011f, 0.3274f, 0.3527f, 0.3742f,
         0.4277f, 0.6420f,
     ];
+
+    public static LikenessTable Likeness { get; } = new(LikenessTable.DefaultLevels, Cosines,
+        "every pair of photos of two different people within each of shared/data celebs-24 236,025, lfw-gray 281,563, south-asian-celebs 35,359, deepface-pairs 1,743, jp-sample 300, jp-politicians 143 (one photo per face, the largest face)", 555133);
 
     public static OpenSetModel OpenSet { get; } = new(36.137474, -10.675015, false,
         "shared/data celebs-24 gallery split (468 photos, 24 identities; each photo left out in turn as a member query) + lfw-gray photos of people not in it (744 stranger queries)");
