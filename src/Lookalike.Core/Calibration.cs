@@ -106,7 +106,7 @@ public sealed record Calibration(string ModelId, double Slope, double Intercept,
             a -= da; b -= db;
             if (Math.Abs(da) < 1e-10 && Math.Abs(db) < 1e-10) break;
         }
-        return new Calibration(modelId, a, b, fittedOn);
+        return new Calibration(modelId, a, b, fittedOn) { SameShare = pos / (double)pairs.Count };
     }
 
     /// <summary>Pairs binned by predicted probability (equal-width bins over [0,1]); empty bins are left out.</summary>

@@ -239,3 +239,30 @@ public class HonestNumbersCliTests
         Assert.Contains("open_set_reliability.png", html);
     }
 }
+
+/// <summary>`lookalike calibrate` refits both curves on the user's own labelled photos.</summary>
+public class HonestNumbersCalibrateTests
+{
+    [Fact]
+    public void Calibrate_refits_the_likeness_reference_and_the_open_set_model()
+    {
+        using var tmp = new TempDir();
+        // jp-politicians: the "_default" photo of each person is the gallery, the others are photos of gallery people.
+        var images = Path.Combine(Shared.Set("jp-politicians"), "images");
+        foreach (var f in Directory.EnumerateFiles(images, "*", SearchOption.AllDirectories))
+        {
+            var who = Path.GetFileName(Path.GetDirectoryName(f)!);
+            var link = tmp[Path.Combine(Path.GetFileNameWithoutExtension(f).EndsWith("_default") ? "g" : "q", who, Path.GetFileName(f))];
+            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+            File.CreateSymbolicLink(link, f);
+        }
+        var r = Cli.Json("calibrate", "--pairs", Path.Combine(Shared.Set("deepface-pairs"), "pairs.csv"), "--identities", images,
+            "--gallery", tmp["g"], "--queries", tmp["q"], "--strangers", Path.Combine(Shared.Set("jp-sample"), "images"), "--out", tmp["c.json"]);
+        Assert.Equal(38 / 300.0, r.GetProperty("same_share").GetDouble(), 3);
+        var cal = Calibration.Load(tmp["c.json"]);
+        Assert.Contains("jp-politicians", cal.Likeness!.Population);
+        Assert.Equal(143, cal.Likeness.Pairs);
+        Assert.Contains(tmp["g"], cal.OpenSet!.FittedOn);
+        Assert.True(cal.OpenSet.Slope > 0, cal.OpenSet.ToString());
+    }
+}
