@@ -45,7 +45,7 @@ public static class MatchScores
         likeness ??= calibration.Likeness;
         var alike = likeness is null
             ? "alike: no reference distribution for this model, so the cosine is shown."
-            : $"alike: the best face is more alike than this share of pairs of photos of two different people ({Shorten(likeness.Population)}); it does not say whether it is the same person.";
+            : string.Create(CultureInfo.InvariantCulture, $"alike: the best face is more alike than this share of {likeness.Pairs:N0} {Shorten(likeness.Population)}; it does not say whether it is the same person.");
         return alike + Environment.NewLine + string.Create(CultureInfo.InvariantCulture,
             $"same person: the probability that the face is that person, among this gallery's {index.IdentityCount} identities, if beforehand it was {prior:P0} likely to be someone in the gallery (--prior).");
     }

@@ -1,8 +1,8 @@
 namespace Lookalike;
 
 /// <summary>
-/// The stock model's measured references, generated from the shared photos (the scratch script is described in
-/// docs/accuracy.md "Likeness" and "Same person"): the different-person cosine distribution behind likeness, and the
+/// The stock model's measured references, generated from the shared photos by docs/measure/stock-reference.cs
+/// (docs/accuracy.md "Two numbers"): the different-person cosine distribution behind likeness, and the
 /// open-set likelihood ratio behind match probabilities. Regenerate both when the stock model or its pipeline changes.
 /// </summary>
 internal static class StockReference
@@ -31,7 +31,7 @@ internal static class StockReference
     ];
 
     public static LikenessTable Likeness { get; } = new(LikenessTable.DefaultLevels, Cosines,
-        "every pair of photos of two different people within each of shared/data celebs-24 236,025, lfw-gray 281,563, south-asian-celebs 35,359, deepface-pairs 1,743, jp-sample 300, jp-politicians 143 (one photo per face, the largest face)", 555133);
+        "pairs of photos of two different people within 6 shared/data sets, mostly Western (celebs-24, lfw-gray, south-asian-celebs, deepface-pairs, jp-sample, jp-politicians)", 555133);
 
     public static OpenSetModel OpenSet { get; } = new(36.137474, -10.675015, false,
         "shared/data celebs-24 gallery split (468 photos, 24 identities; each photo left out in turn as a member query) + lfw-gray photos of people not in it (744 stranger queries)");
