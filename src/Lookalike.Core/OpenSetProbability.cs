@@ -43,15 +43,22 @@ public static class OpenSetProbability
     }
 
     /// <summary>
-    /// The probability of each shown match: every identity of <paramref name="index"/> is scored for the query (the sum
-    /// in the denominator needs them all), then the shown ones are looked up by name.
+    /// How many of the best identities enter the sum. The others' ratios are negligible beside the "not in the gallery"
+    /// term (1 − π)·N/π: below the 100th identity scores are strangers' (ratio e^(36·0.2 − 10.7) ≈ 0.03 at cosine 0.2, so
+    /// even 10,000 of them add 3 % of N), and one search stays one bounded query on pgvector.
+    /// </summary>
+    public const int SummedIdentities = 100;
+
+    /// <summary>
+    /// The probability of each shown match: the query's best <see cref="SummedIdentities"/> identities are scored (the
+    /// sum in the denominator needs them), then the shown ones are looked up by name.
     /// </summary>
     public static double[] ForMatches(IFaceSearch index, ReadOnlySpan<float> query, IReadOnlyList<IdentityMatch> shown, Calibration calibration,
         double prior = DefaultPrior)
     {
         if (shown.Count == 0) return [];
         var model = calibration.Identification;
-        var all = index.IdentityCount <= shown.Count ? shown : index.Search(query, index.IdentityCount);
+        var all = index.IdentityCount <= shown.Count ? shown : index.Search(query, Math.Min(index.IdentityCount, Math.Max(shown.Count, SummedIdentities)));
         var p = Posterior(model, [.. all.Select(model.ScoreOf)], index.IdentityCount, prior);
         var byName = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < all.Count; i++) byName.TryAdd(all[i].Identity, p[i]);

@@ -18,7 +18,7 @@ public static class Api
 
         var api = app.MapGroup("/api");
         api.MapPost("/match", Match).DisableAntiforgery()
-            .WithSummary("Every face in the uploaded photo (multipart field 'image') with its top matches");
+            .WithSummary("Every face in the uploaded photo (multipart field 'image') with its top matches; query 'prior': how likely the person is in the gallery (default 0.5)");
         api.MapPost("/live", Live).DisableAntiforgery()
             .WithSummary("One webcam frame ('image') of a live session (query 'session'): faces are tracked between frames; same shape as /api/match plus track_id");
         api.MapPost("/compare", Compare).DisableAntiforgery()
@@ -64,13 +64,14 @@ public static class Api
         }).WithSummary("Remove an identity's faces and thumbnails (needs the API key)");
     }
 
-    private static Task<IResult> Match(HttpContext http, GalleryService g, int? top) =>
+    private static Task<IResult> Match(HttpContext http, GalleryService g, int? top, double? prior) =>
         WithUploads(http, g, ReadAllowed, ["image"], async files =>
         {
             var analysis = await g.AnalyzeAsync(files[0], http.RequestAborted);
             var index = g.Index;
             var results = analysis.Faces.Select(f => new FaceMatches(f, index.Search(f.Embedding, Math.Clamp(top ?? 5, 1, 50)))).ToList();
-            return Results.Json(Contracts.Match(null, analysis, results, index, thumbnails: true, calibration: g.Pipeline.Calibration), Contracts.Json);
+            return Results.Json(Contracts.Match(null, analysis, results, index, thumbnails: true, calibration: g.Pipeline.Calibration,
+                prior: Math.Clamp(prior ?? OpenSetProbability.DefaultPrior, 0, 1)), Contracts.Json);
         });
 
     private static Task<IResult> Live(HttpContext http, GalleryService g, string? session, int? top)
@@ -86,14 +87,14 @@ public static class Api
         });
     }
 
-    private static Task<IResult> Compare(HttpContext http, GalleryService g) =>
+    private static Task<IResult> Compare(HttpContext http, GalleryService g, double? prior) =>
         WithUploads(http, g, ReadAllowed, ["a", "b"], async files =>
         {
             var fa = (await g.AnalyzeAsync(files[0], http.RequestAborted)).Largest;
             var fb = (await g.AnalyzeAsync(files[1], http.RequestAborted)).Largest;
             if (fa is null || fb is null)
                 return Results.Json(new { similarity = (double?)null, same = (bool?)null, reason = $"no face found in {(fa is null ? "a" : "b")}" }, Contracts.Json);
-            return Results.Json(Contracts.Compare(fa, null, fb, null, g.Pipeline.Calibration), Contracts.Json);
+            return Results.Json(Contracts.Compare(fa, null, fb, null, g.Pipeline.Calibration, prior is { } p ? Math.Clamp(p, 0, 1) : null), Contracts.Json);
         });
 
     private static Task<IResult> Explain(HttpContext http, GalleryService g) =>

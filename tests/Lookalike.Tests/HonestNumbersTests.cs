@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.TestHost;
 using Lookalike.Evaluation;
 using Lookalike.Gallery;
 using Lookalike.Search;
@@ -264,5 +265,48 @@ public class HonestNumbersCalibrateTests
         Assert.Equal(143, cal.Likeness.Pairs);
         Assert.Contains(tmp["g"], cal.OpenSet!.FittedOn);
         Assert.True(cal.OpenSet.Slope > 0, cal.OpenSet.ToString());
+    }
+}
+
+/// <summary>The REST API gives the same two numbers as the CLI, with its prior as a query parameter.</summary>
+[Collection(WebCollection.Name)]
+public class HonestNumbersWebTests(WebGalleryFixture gallery)
+{
+    private static MultipartFormDataContent Form(params (string Field, string Path)[] files)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (field, path) in files) form.Add(new ByteArrayContent(File.ReadAllBytes(path)), field, Path.GetFileName(path));
+        return form;
+    }
+
+    [Fact]
+    public async Task Match_and_compare_answer_with_likeness_and_the_given_prior()
+    {
+        await using var app = await WebGalleryFixture.StartInMemory(new Web.WebOptions { Db = gallery.Db });
+        var client = app.GetTestClient();
+        async Task<JsonElement> Post(string url, MultipartFormDataContent form) =>
+            JsonDocument.Parse(await (await client.PostAsync(url, form)).Content.ReadAsStringAsync()).RootElement;
+
+        var (celeb, photo) = gallery.CelebQueries.First();
+        var member = await Post("/api/match?top=3", Form(("image", photo)));
+        Assert.Equal(0.5, member.GetProperty("prior").GetDouble());
+        var top = member.GetProperty("faces")[0].GetProperty("matches")[0];
+        Assert.Equal(celeb, top.GetProperty("identity").GetString());
+        Assert.True(top.GetProperty("probability").GetDouble() > 0.5 && top.GetProperty("same").GetBoolean(), top.ToString());
+
+        var stranger = Directory.EnumerateFiles(Path.Combine(Shared.Set("jp-sample"), "images"), "*", SearchOption.AllDirectories).Order().First();
+        var r = await Post("/api/match?top=3&prior=0.1", Form(("image", stranger)));
+        Assert.Equal(0.1, r.GetProperty("prior").GetDouble());
+        foreach (var m in r.GetProperty("faces")[0].GetProperty("matches").EnumerateArray())
+        {
+            Assert.True(m.GetProperty("probability").GetDouble() < 0.5, m.ToString());
+            Assert.InRange(m.GetProperty("likeness").GetDouble(), 0, 1);
+        }
+
+        var held = gallery.HeldOut.First().Value;
+        var plain = await Post("/api/compare", Form(("a", photo), ("b", held)));
+        var doubtful = await Post("/api/compare?prior=0.9", Form(("a", photo), ("b", held)));
+        Assert.InRange(plain.GetProperty("likeness").GetDouble(), 0, 1);
+        Assert.True(doubtful.GetProperty("probability").GetDouble() > plain.GetProperty("probability").GetDouble());
     }
 }

@@ -184,7 +184,7 @@ async function compare() {
     const r = await postImage('/api/compare', { a: pair.a, b: pair.b });
     if (r.similarity === null) { setStatus(out, r.reason, true); return; }
     const alike = r.likeness != null ? `Looks ${percent(r.likeness)} alike` : `Cosine ${r.similarity.toFixed(3)}`;
-    setStatus(out, `${alike} · ${percent(r.probability)} likely the same person → ${r.same ? 'same person' : 'different people'} (similarity ${r.similarity.toFixed(3)}, threshold ${r.threshold})`);
+    setStatus(out, `${alike} · ${r.same ? 'Same person' : 'Different people'}: ${percent(r.probability)} likely the same person (similarity ${r.similarity.toFixed(3)}, threshold ${r.threshold})`);
     explain();
   } catch (e) {
     setStatus(out, e.message, true);
