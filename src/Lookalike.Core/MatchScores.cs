@@ -30,11 +30,12 @@ public static class MatchScores
     /// <summary>"3 % same person".</summary>
     public static string SamePerson(MatchScore s) => $"{Percent(s.Probability)} same person";
 
-    /// <summary>A percentage that never rounds a tail into a certainty: 99.6 % stays "99.6 %", not "100 %".</summary>
+    /// <summary>A percentage that never rounds a tail into a certainty: 99.96 % reads "99.9 %", 0.002 % reads "&lt; 0.1 %".</summary>
     public static string Percent(double p) => p switch
     {
         > 0.99 and < 1 => Math.Min(99.9, p * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %",
-        > 0 and < 0.01 => Math.Max(0.1, p * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %",
+        > 0 and < 0.001 => "< 0.1 %",
+        > 0 and < 0.01 => (p * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %",
         _ => (p * 100).ToString("0", CultureInfo.InvariantCulture) + " %",
     };
 
@@ -50,5 +51,5 @@ public static class MatchScores
             $"same person: the probability that the face is that person, among this gallery's {index.IdentityCount} identities, if beforehand it was {prior:P0} likely to be someone in the gallery (--prior).");
     }
 
-    private static string Shorten(string population) => population.Length <= 160 ? population : population[..157] + "...";
+    private static string Shorten(string population) => population.Length <= 240 ? population : population[..237] + "...";
 }

@@ -23,7 +23,8 @@ async function postImage(url, fields) {
 // A share as a percentage that never rounds a tail into a certainty (99.96 % stays "99.9 %").
 function percent(p) {
   if (p > 0.99 && p < 1) return Math.min(99.9, p * 100).toFixed(1) + ' %';
-  if (p > 0 && p < 0.01) return Math.max(0.1, p * 100).toFixed(1) + ' %';
+  if (p > 0 && p < 0.001) return '< 0.1 %';
+  if (p > 0 && p < 0.01) return (p * 100).toFixed(1) + ' %';
   return Math.round(p * 100) + ' %';
 }
 
