@@ -21,7 +21,35 @@ public sealed record Calibration(string ModelId, double Slope, double Intercept,
     /// tight-crops/pairs.csv).
     /// </summary>
     public static Calibration Default { get; } = new("faceplugin-fr_feature-0.0.1", DefaultSlope, DefaultIntercept,
-        "shared/data lfw-gray/pairs.csv + deepface-pairs/pairs_extra.csv");
+        "shared/data lfw-gray/pairs.csv + deepface-pairs/pairs_extra.csv")
+    {
+        Likeness = StockReference.Likeness,
+        OpenSet = StockReference.OpenSet,
+    };
+
+    /// <summary>The share of same-person pairs in the fitting set: the prior the curve's probability carries (374 of 773 for the default).</summary>
+    public double SameShare { get; init; } = 374.0 / 773.0;
+
+    /// <summary>The model's reference distribution of different-person cosines (likeness); null when none was measured for it.</summary>
+    public LikenessTable? Likeness { get; init; }
+
+    /// <summary>The model's fitted open-set likelihood ratio; null: <see cref="Identification"/> derives one from the pair curve.</summary>
+    public OpenSetModel? OpenSet { get; init; }
+
+    /// <summary>What match probabilities use: <see cref="OpenSet"/>, else the pair curve's likelihood ratio.</summary>
+    public OpenSetModel Identification => OpenSet ?? OpenSetModel.FromVerification(this);
+
+    /// <summary>
+    /// P(same | cosine) when "same" was <paramref name="prior"/> likely beforehand instead of <see cref="SameShare"/>
+    /// (Bayes: the curve's odds times the ratio of the prior odds); null prior: <see cref="Probability(float)"/>.
+    /// </summary>
+    public double Probability(float cosine, double? prior)
+    {
+        if (prior is not { } p) return Probability(cosine);
+        if (!(p is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(prior), "the prior is a probability in [0, 1]");
+        if (p is 0 or 1) return p;
+        return 1 / (1 + Math.Exp(-(Slope * cosine + Intercept + Math.Log(p / (1 - p)) - Math.Log(SameShare / (1 - SameShare)))));
+    }
 
     private const double DefaultSlope = 19.133648;
     private const double DefaultIntercept = -5.812533;
@@ -75,7 +103,7 @@ public sealed record Calibration(string ModelId, double Slope, double Intercept,
             a -= da; b -= db;
             if (Math.Abs(da) < 1e-10 && Math.Abs(db) < 1e-10) break;
         }
-        return new Calibration(modelId, a, b, fittedOn);
+        return new Calibration(modelId, a, b, fittedOn) { SameShare = pos / (double)pairs.Count };
     }
 
     /// <summary>Pairs binned by predicted probability (equal-width bins over [0,1]); empty bins are left out.</summary>
@@ -101,7 +129,10 @@ public sealed record Calibration(string ModelId, double Slope, double Intercept,
             ["slope"] = Slope,
             ["intercept"] = Intercept,
             ["fitted_on"] = FittedOn,
+            ["same_share"] = Math.Round(SameShare, 6),
         };
+        if (Likeness is not null) json["likeness"] = Likeness.ToJson();
+        if (OpenSet is not null) json["open_set"] = OpenSet.ToJson();
         File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
@@ -111,7 +142,12 @@ public sealed record Calibration(string ModelId, double Slope, double Intercept,
         var node = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new FormatException($"{path}: not a JSON object");
         string Str(string k) => node[k]?.GetValue<string>() ?? throw new FormatException($"{path}: missing '{k}'");
         double Num(string k) => node[k]?.GetValue<double>() ?? throw new FormatException($"{path}: missing '{k}'");
-        return new Calibration(Str("model_id"), Num("slope"), Num("intercept"), node["fitted_on"]?.GetValue<string>() ?? "");
+        return new Calibration(Str("model_id"), Num("slope"), Num("intercept"), node["fitted_on"]?.GetValue<string>() ?? "")
+        {
+            SameShare = node["same_share"]?.GetValue<double>() ?? 374.0 / 773.0,
+            Likeness = node["likeness"] is { } l ? LikenessTable.FromJson(l) : null,
+            OpenSet = node["open_set"] is { } o ? OpenSetModel.FromJson(o) : null,
+        };
     }
 
     public override string ToString() =>

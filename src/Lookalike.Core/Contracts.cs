@@ -23,26 +23,37 @@ public static class Contracts
 
     /// <param name="trackIds">Live mode: each result's track id, in order.</param>
     /// <param name="calibration">The model's calibration (the pipeline's); the stock one when null.</param>
+    /// <param name="prior">The open-set prior that the person is in the gallery.</param>
+    /// <param name="likeness">The likeness reference (e.g. the gallery's own); the calibration's when null.</param>
     public static MatchResultJson Match(string? photo, FaceAnalysis analysis, IReadOnlyList<FaceMatches> results, Search.IFaceSearch index,
-        bool thumbnails = false, IReadOnlyList<int>? trackIds = null, Calibration? calibration = null)
+        bool thumbnails = false, IReadOnlyList<int>? trackIds = null, Calibration? calibration = null,
+        double prior = OpenSetProbability.DefaultPrior, LikenessTable? likeness = null)
     {
         calibration ??= Calibration.Default;
         return new(photo, analysis.Width, analysis.Height, new GallerySizeJson(index.Count, index.IdentityCount), Math.Round(calibration.Threshold, 4),
-            [.. results.Select((r, i) => Face(r.Face, r.Matches.Select(m => new MatchJson(m.Identity, R4(m.Similarity), R4(m.BestSimilarity),
-                Math.Round(calibration.Probability(m.BestSimilarity), 4), calibration.Same(m.BestSimilarity), m.Faces, m.BestFaceId, m.BestFacePath)).ToList(), thumbnails, trackIds?[i]))],
-            results.Count > 0 ? null : analysis.TooSmall > 0 ? $"{analysis.TooSmall} face(s) too small to use" : "no face found");
+            [.. results.Select((r, i) =>
+            {
+                var scores = MatchScores.Of(index, r, calibration, prior, likeness);
+                return Face(r.Face, r.Matches.Select((m, k) => new MatchJson(m.Identity, R4(m.Similarity), R4(m.BestSimilarity),
+                    Math.Round(scores[k].Probability, 4), scores[k].Same, m.Faces, m.BestFaceId, m.BestFacePath,
+                    scores[k].Likeness is { } l ? Math.Round(l, 4) : null)).ToList(), thumbnails, trackIds?[i]);
+            })],
+            results.Count > 0 ? null : analysis.TooSmall > 0 ? $"{analysis.TooSmall} face(s) too small to use" : "no face found", prior);
     }
 
     public static FaceJson Face(Face f, IReadOnlyList<MatchJson> matches, bool thumbnail = false, int? trackId = null) =>
         new(BoxJson.From(f.Box), R4(f.Score), f.Source.ToString().ToLowerInvariant(), R4(f.CropScore), R4(f.Norm), matches,
             thumbnail ? "data:image/jpeg;base64," + Convert.ToBase64String(f.Thumbnail) : null, trackId);
 
-    public static CompareResultJson Compare(Face a, string? pathA, Face b, string? pathB, Calibration? calibration = null)
+    /// <param name="prior">How likely "same" was beforehand (compare --prior); null: the calibration's own.</param>
+    public static CompareResultJson Compare(Face a, string? pathA, Face b, string? pathB, Calibration? calibration = null, double? prior = null)
     {
         var similarity = Verification.Similarity(a, b);
         calibration ??= Calibration.Default;
-        return new(R4(similarity), Math.Round(calibration.Probability(similarity), 4), calibration.Same(similarity), Math.Round(calibration.Threshold, 4),
-            new CompareSideJson(pathA, BoxJson.From(a.Box)), new CompareSideJson(pathB, BoxJson.From(b.Box)));
+        var probability = calibration.Probability(similarity, prior);
+        return new(R4(similarity), Math.Round(probability, 4), prior is null ? calibration.Same(similarity) : probability >= Calibration.VerdictProbability,
+            Math.Round(calibration.Threshold, 4), new CompareSideJson(pathA, BoxJson.From(a.Box)), new CompareSideJson(pathB, BoxJson.From(b.Box)),
+            calibration.Likeness is { } l ? Math.Round(l.Likeness(similarity), 4) : null, prior);
     }
 
     public static GalleryListJson Gallery(IGalleryStore store)

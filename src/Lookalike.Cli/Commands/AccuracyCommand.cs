@@ -52,6 +52,7 @@ internal static class AccuracyCommand
             Shortfalls(md, shortfalls);
             var file = parse.GetValue(output)!;
             file.Directory?.Create();
+            md.Append(KeptSection.From(file.Exists ? File.ReadAllText(file.FullName) : null));
             File.WriteAllText(file.FullName, md.ToString());
             cli.Console.WriteLine(md.ToString());
             return 0;
@@ -122,7 +123,7 @@ internal static class AccuracyCommand
     {
         md.AppendLine();
         md.AppendLine("## Calibration").AppendLine();
-        md.AppendLine($"The percentage shown by `match`, `compare` and the web app is P(same person | cosine) = 1/(1+exp(-({F(pipeline.Calibration.Slope, "F3")}·cos {F(pipeline.Calibration.Intercept, "+0.000;-0.000")}))), " +
+        md.AppendLine($"The \"same person\" percentage of `compare` (two photos, no gallery) is P(same person | cosine) = 1/(1+exp(-({F(pipeline.Calibration.Slope, "F3")}·cos {F(pipeline.Calibration.Intercept, "+0.000;-0.000")}))), " +
                       $"fitted on {pipeline.Calibration.FittedOn} (about half same-person pairs, so it answers: among pairs like these, half of them the same person, " +
                       "how often is a pair with this cosine the same person). ECE on sets not used for fitting is in the table above; refit on your own population with `lookalike calibrate`.").AppendLine();
     }

@@ -19,7 +19,11 @@ internal static class CalibrateCommand
         var holdout = new Option<FileInfo[]>("--holdout") { Description = "CSV(s) a,b,same NOT used for fitting, to report the calibration error on" };
         var output = new Option<FileInfo?>("--out") { Description = "Write the calibration as JSON (load it with --calibration)" };
         var workers = new Option<int>("--workers") { Description = "Images analysed in parallel", DefaultValueFactory = _ => 2 };
-        var cmd = new Command("calibrate", "Fit the probability that two faces are the same person from a cosine, on your own labelled pairs") { pairs, holdout, output, workers };
+        var identities = new Option<DirectoryInfo[]>("--identities") { Description = "Folder(s) per person: every different-person pair becomes the likeness reference" };
+        var gallery = new Option<DirectoryInfo?>("--gallery") { Description = "Refit the open-set 'same person' model: gallery folder per person (with --queries, optional --strangers)" };
+        var queries = new Option<DirectoryInfo?>("--queries") { Description = "Photos of gallery people, folder per person (with --gallery)" };
+        var strangers = new Option<DirectoryInfo?>("--strangers") { Description = "Photos of people not in the gallery (with --gallery)" };
+        var cmd = new Command("calibrate", "Fit the probability that two faces are the same person from a cosine, on your own labelled pairs") { pairs, holdout, output, workers, identities, gallery, queries, strangers };
         cmd.SetAction(parse => cli.Run(parse, () =>
         {
             var fitFiles = parse.GetValue(pairs) ?? [];
@@ -31,6 +35,8 @@ internal static class CalibrateCommand
             var fitScores = EvalCommand.FoundPairs(fitPairs, embeddings.Score(fitPairs), embeddings);
             var fittedOn = string.Join(" + ", fitFiles.Select(f => f.FullName));
             var cal = Calibration.Fit(fitScores, pipeline.ModelId, fittedOn);
+            cal = RefitReferences.Apply(cal, pipeline, parse.GetValue(identities), parse.GetValue(gallery), parse.GetValue(queries), parse.GetValue(strangers),
+                paths => ProgressBars.Embed(cli.Console.Err, pipeline, paths, Math.Max(1, parse.GetValue(workers))));
             var held = holdSets.Select(h => (h.File, Scores: EvalCommand.FoundPairs(h.Pairs, embeddings.Score(h.Pairs), embeddings))).ToList();
             if (parse.GetValue(output) is { } o)
             {
@@ -47,6 +53,9 @@ internal static class CalibrateCommand
                     fit_pairs = fitScores.Count,
                     skipped_pairs = fitPairs.Count - fitScores.Count,
                     fit_ece = EvalView.R(cal.Ece(fitScores)),
+                    same_share = Math.Round(cal.SameShare, 6),
+                    likeness = cal.Likeness?.ToString(),
+                    open_set = cal.OpenSet?.ToString(),
                     holdout = held.Select(h => new { file = h.File, pairs = h.Scores.Count, ece = EvalView.R(cal.Ece(h.Scores)) }),
                     probability_at = new[] { 0.2f, 0.3f, 0.4f, Verification.Threshold, 0.5f, 0.6f }.ToDictionary(
                         c => c.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), c => Math.Round(cal.Probability(c), 4)),
@@ -54,6 +63,8 @@ internal static class CalibrateCommand
             else
             {
                 cli.Console.WriteLine(cal.ToString());
+                cli.Console.WriteLine(cal.Likeness?.ToString() ?? "no likeness reference (give --identities)");
+                cli.Console.WriteLine(cal.OpenSet is { } os ? $"open set: {os} ({os.FittedOn})" : "open set: from the pair curve (give --gallery and --queries to fit it)");
                 cli.Console.WriteLine(EvalView.F($"fitted on {fitScores.Count} pairs with both faces ({fitPairs.Count - fitScores.Count} pairs with a missing face left out); ECE on them {cal.Ece(fitScores):F4} (in-sample)"));
                 foreach (var h in held) cli.Console.WriteLine(EvalView.F($"held apart: {h.File}: {h.Scores.Count} pairs, ECE {cal.Ece(h.Scores):F4}"));
                 foreach (var c in new[] { 0.2f, 0.3f, 0.4f, Verification.Threshold, 0.5f, 0.6f })

@@ -40,13 +40,16 @@ internal static class DemoCommand
             using var matcher = new Matcher(pipeline, GalleryStore.Open(db));
             var results = matcher.Match(pipeline.Analyze(sample), 5);
             cli.Console.WriteLine($"matching {sample}:");
+            var scores = results.Select(r => MatchScores.Of(matcher.Index, r, pipeline.Calibration)).ToList();
             foreach (var (r, i) in results.Select((r, i) => (r, i)))
             {
                 cli.Console.WriteLine($"  face {i + 1}:");
-                foreach (var m in r.Matches) cli.Console.WriteLine($"    {m.Identity,-28} similarity {m.Similarity:F3}, {pipeline.Calibration.Probability(m.BestSimilarity):P0} likely the same person (best face)");
+                foreach (var (m, sc) in r.Matches.Zip(scores[i]))
+                    cli.Console.WriteLine($"    {m.Identity,-28} {MatchScores.Alike(sc, m.BestSimilarity),-18} {MatchScores.SamePerson(sc),-20} (similarity {m.Similarity:F3})");
             }
+            if (results.Count > 0) cli.Console.WriteLine(MatchScores.Legend(matcher.Index, pipeline.Calibration));
             var png = Path.Combine(output.FullName, "demo-match.png");
-            File.WriteAllBytes(png, MatchPicture.Render(results, matcher.Store, pipeline.Calibration));
+            File.WriteAllBytes(png, MatchPicture.Render(results, matcher.Store, pipeline.Calibration, scores));
             cli.Console.WriteLine($"picture: {png}");
             return 0;
         }));

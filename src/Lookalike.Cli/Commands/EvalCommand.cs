@@ -13,7 +13,7 @@ internal static class EvalCommand
 {
     /// <summary>The settings every kind of evaluation shares.</summary>
     private sealed record Run(CliContext Cli, ParseResult Parse, IReadOnlyDictionary<string, string>? Groups, Calibration? Calibration,
-        string? ReportDir, int Workers, int Seed, int Resamples);
+        string? ReportDir, int Workers, int Seed, int Resamples, string? StrangersDir, double Prior);
 
     public static Command Create(CliContext cli)
     {
@@ -28,16 +28,19 @@ internal static class EvalCommand
         var seed = new Option<int>("--seed") { Description = "Seed for pair sampling and the bootstrap", DefaultValueFactory = _ => Bootstrap.DefaultSeed };
         var resamples = new Option<int>("--resamples") { Description = "Bootstrap resamples for the 95% intervals", DefaultValueFactory = _ => Bootstrap.DefaultResamples };
         var workers = new Option<int>("--workers") { Description = "Images analysed in parallel", DefaultValueFactory = _ => 2 };
+        var strangers = new Option<DirectoryInfo?>("--strangers") { Description = "Open set: folder per person of people NOT in the gallery (with --gallery, --queries)" };
+        var prior = new Option<double>("--prior") { Description = "Open set: prior that a query's person is in the gallery", DefaultValueFactory = _ => OpenSetProbability.DefaultPrior };
         var compare = new Option<string?>("--compare") { Description = "Verification: comma-separated models (e.g. stock,stock+flip,my-model) measured side by side" };
         var cmd = new Command("eval", "Measure verification (ROC-AUC, EER, TAR@FAR, accuracy) or identification (rank-1/5, CMC) on labelled photos")
         {
-            pairs, root, identities, gallery, queries, groups, report, calibration, seed, resamples, workers, compare,
+            pairs, root, identities, gallery, queries, groups, report, calibration, seed, resamples, workers, compare, strangers, prior,
         };
         cmd.SetAction(parse => cli.Run(parse, () =>
         {
             var run = new Run(cli, parse, parse.GetValue(groups) is { } g ? Lookalike.Evaluation.Groups.Read(g.FullName) : null,
                 parse.GetValue(calibration) is { } c ? Calibration.Load(c.FullName) : null, parse.GetValue(report)?.FullName,
-                Math.Max(1, parse.GetValue(workers)), parse.GetValue(seed), Math.Max(1, parse.GetValue(resamples)));
+                Math.Max(1, parse.GetValue(workers)), parse.GetValue(seed), Math.Max(1, parse.GetValue(resamples)),
+                parse.GetValue(strangers)?.FullName, parse.GetValue(prior));
             if (parse.GetValue(gallery) is { } gdir)
                 return Identify(run, gdir.FullName, (parse.GetValue(queries) ?? throw new CliException("--gallery needs --queries")).FullName);
             var (list, source) = parse.GetValue(pairs) is { } csv ? (PairList.Read(csv.FullName, parse.GetValue(root)?.FullName), csv.FullName)
@@ -56,13 +59,20 @@ internal static class EvalCommand
     {
         var galleryImages = PersonFolders.Read(galleryDir);
         var queryImages = PersonFolders.Read(queryDir);
+        var strangerImages = run.StrangersDir is null ? null : PersonFolders.Read(run.StrangersDir);
         using var pipeline = run.Cli.Pipeline(run.Parse);
-        var embeddings = ProgressBars.Embed(run.Cli.Console.Err, pipeline, galleryImages.Concat(queryImages).Select(i => i.Path), run.Workers);
+        var embeddings = ProgressBars.Embed(run.Cli.Console.Err, pipeline, galleryImages.Concat(queryImages).Concat(strangerImages ?? []).Select(i => i.Path), run.Workers);
         var result = Identification.Evaluate(galleryImages, queryImages, embeddings);
+        var openSet = strangerImages is null ? null
+            : OpenSetEval.Evaluate(galleryImages, queryImages, strangerImages, embeddings, run.Calibration ?? pipeline.Calibration, run.Prior);
         var perGroup = run.Groups is null ? null : GroupRanks.Of(result, run.Groups);
-        if (run.ReportDir is not null) EvalReport.WriteIdentification(run.ReportDir, galleryDir, queryDir, result, perGroup, embeddings.Failures, run.Cli.Console.Stderr);
-        if (CliContext.Json(run.Parse)) run.Cli.Console.WriteJson(EvalView.IdentificationJson(galleryDir, result, embeddings, perGroup));
-        else EvalView.PrintIdentification(run.Cli.Console, result, perGroup);
+        if (run.ReportDir is not null) EvalReport.WriteIdentification(run.ReportDir, galleryDir, queryDir, result, perGroup, embeddings.Failures, run.Cli.Console.Stderr, openSet);
+        if (CliContext.Json(run.Parse)) run.Cli.Console.WriteJson(EvalView.IdentificationJson(galleryDir, result, embeddings, perGroup, openSet));
+        else
+        {
+            EvalView.PrintIdentification(run.Cli.Console, result, perGroup);
+            if (openSet is not null) OpenSetView.Print(run.Cli.Console, openSet);
+        }
         return 0;
     }
 

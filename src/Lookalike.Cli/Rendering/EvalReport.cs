@@ -130,7 +130,8 @@ internal static class EvalReport
         notes.WriteLine($"wrote {Path.Combine(dir, "index.html")} and {images.Count} PNGs");
     }
 
-    public static void WriteIdentification(string dir, string gallery, string queries, IdentificationResult r, IReadOnlyList<GroupRanks>? groups, IReadOnlyList<string> failures, TextWriter notes)
+    public static void WriteIdentification(string dir, string gallery, string queries, IdentificationResult r, IReadOnlyList<GroupRanks>? groups, IReadOnlyList<string> failures, TextWriter notes,
+        OpenSetResult? openSet = null)
     {
         Directory.CreateDirectory(dir);
         var cmc = NewPlot("CMC (cumulative match characteristic)", "rank k", "fraction of queries with the right identity in the top k");
@@ -142,6 +143,7 @@ internal static class EvalReport
         cmc.Axes.SetLimits(0.5, r.Cmc.Count + 0.5, Math.Max(0, Math.Floor((r.Cmc.Min() - 0.05) * 10) / 10), 1.01);
         cmc.ShowLegend(Alignment.LowerRight);
         var images = new List<(string, string)> { (Save(cmc, dir, "cmc.png"), "CMC curve: identity score as in 'lookalike match' (mean of an identity's top 3 face cosines).") };
+        if (openSet is not null) images.Add((OpenSetReport.ReliabilityPlot(openSet, dir), OpenSetReport.Caption));
         var html = Page(F($"Identification: {gallery} ← {queries}"), sb =>
         {
             sb.Append("<table><tr><th>metric</th><th>value</th></tr>");
@@ -159,6 +161,7 @@ internal static class EvalReport
                     sb.Append("<tr><td>").Append(WebUtility.HtmlEncode(g.Group)).Append(F($"</td><td>{g.Queries}</td><td>{g.Rank1:F4}</td><td>{g.Rank5:F4}</td></tr>"));
                 sb.Append("</table>");
             }
+            if (openSet is not null) OpenSetReport.Table(sb, openSet);
             var misses = r.Ranks.Where(q => q.Rank != 1).ToList();
             if (misses.Count > 0)
             {
@@ -174,7 +177,7 @@ internal static class EvalReport
         notes.WriteLine($"wrote {Path.Combine(dir, "index.html")} and {images.Count} PNG");
     }
 
-    private static Plot NewPlot(string title, string x, string y)
+    internal static Plot NewPlot(string title, string x, string y)
     {
         var plot = new Plot();
         plot.Title(title);
@@ -203,7 +206,7 @@ internal static class EvalReport
         plotted.LegendText = label;
     }
 
-    private static string Save(Plot plot, string dir, string name)
+    internal static string Save(Plot plot, string dir, string name)
     {
         if (s_font.Value) plot.Font.Set(FontName);
         var path = Path.Combine(dir, name);
@@ -227,7 +230,7 @@ internal static class EvalReport
         return sb.ToString();
     }
 
-    private static void Row(StringBuilder sb, string name, string value, string note) =>
+    internal static void Row(StringBuilder sb, string name, string value, string note) =>
         sb.Append("<tr><td>").Append(WebUtility.HtmlEncode(name)).Append("</td><td>").Append(WebUtility.HtmlEncode(value)).Append("</td><td>")
           .Append(WebUtility.HtmlEncode(note)).Append("</td></tr>");
 

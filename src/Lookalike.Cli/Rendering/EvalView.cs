@@ -10,7 +10,8 @@ internal static class EvalView
     /// <summary>One model's row in `eval --compare`.</summary>
     public sealed record ModelRow(string Model, string Id, VerificationResult Result, int NoFace, double Seconds);
 
-    public static object IdentificationJson(string galleryDir, IdentificationResult result, ImageEmbeddings embeddings, IReadOnlyList<GroupRanks>? perGroup) => new
+    public static object IdentificationJson(string galleryDir, IdentificationResult result, ImageEmbeddings embeddings, IReadOnlyList<GroupRanks>? perGroup,
+        OpenSetResult? openSet = null) => new
     {
         gallery = galleryDir,
         queries = result.Queries,
@@ -23,6 +24,7 @@ internal static class EvalView
         cmc = result.Cmc.Select(R),
         no_face_images = embeddings.Failures,
         groups = perGroup?.Select(p => new { group = p.Group, queries = p.Queries, rank1 = R(p.Rank1), rank5 = R(p.Rank5) }),
+        open_set = openSet is null ? null : OpenSetView.Json(openSet),
     };
 
     public static void PrintIdentification(CliConsole console, IdentificationResult result, IReadOnlyList<GroupRanks>? perGroup)

@@ -67,17 +67,26 @@ async function showImage(img, url) {
   }
 }
 
+// A share as a percentage that never rounds a tail into a certainty (99.96 % stays "99.9 %").
+function percent(p) {
+  if (p > 0.99 && p < 1) return Math.min(99.9, p * 100).toFixed(1) + ' %';
+  if (p > 0 && p < 0.001) return '< 0.1 %';
+  if (p > 0 && p < 0.01) return (p * 100).toFixed(1) + ' %';
+  return Math.round(p * 100) + ' %';
+}
+
+// Headline: how alike (likeness); second line: whether it is the same person (open-set probability).
 function card(match) {
   const div = document.createElement('div');
   div.className = 'card' + (match.same ? ' same' : '');
-  const pct = match.probability !== undefined && match.probability !== null
-    ? Math.round(match.probability * 100) + ' %' : 'cos ' + match.similarity.toFixed(2);
-  const width = Math.max(0, Math.min(100, (match.probability ?? match.similarity) * 100));
-  div.innerHTML = `<img alt=""><div class="name"></div><div class="bar"><div></div></div><div class="score"></div>`;
+  const alike = match.likeness != null ? 'looks ' + percent(match.likeness) + ' alike' : 'cos ' + match.best_similarity.toFixed(2);
+  const width = Math.max(0, Math.min(100, (match.likeness ?? match.similarity) * 100));
+  div.innerHTML = `<img alt=""><div class="name"></div><div class="bar"><div></div></div><div class="score"></div><div class="same-person"></div>`;
   div.querySelector('.bar > div').style.width = width + '%';
   showImage(div.querySelector('img'), `/api/faces/${match.best_face_id}/thumbnail`);
   div.querySelector('.name').textContent = match.identity;
-  div.querySelector('.score').textContent = pct + (match.same ? ' · same person?' : '');
+  div.querySelector('.score').textContent = alike;
+  div.querySelector('.same-person').textContent = percent(match.probability) + ' same person';
   return div;
 }
 
@@ -106,7 +115,7 @@ function drawBoxes(ctx, result, scale, labels) {
     ctx.strokeRect(b.x * scale, b.y * scale, b.width * scale, b.height * scale);
     if (labels && face.matches.length) {
       const m = face.matches[0];
-      const text = `${i + 1}. ${m.identity} ${m.probability != null ? Math.round(m.probability * 100) + '%' : m.similarity.toFixed(2)}`;
+      const text = `${i + 1}. ${m.identity} ${m.likeness != null ? percent(m.likeness) + ' alike' : m.similarity.toFixed(2)}`;
       const y = Math.max(18, b.y * scale - 6);
       const w = ctx.measureText(text).width;
       ctx.fillStyle = 'rgba(0,0,0,.6)';
@@ -222,8 +231,8 @@ async function compare() {
   try {
     const r = await postImage('/api/compare', { a: pair.a, b: pair.b });
     if (r.similarity === null) { setStatus(out, r.reason, true); return; }
-    const pct = r.probability != null ? `${Math.round(r.probability * 100)} % likely the same person` : `cosine ${r.similarity.toFixed(3)}`;
-    setStatus(out, `${r.same ? 'Same person' : 'Different people'} · ${pct} (similarity ${r.similarity.toFixed(3)}, threshold ${r.threshold})`);
+    const alike = r.likeness != null ? `Looks ${percent(r.likeness)} alike` : `Cosine ${r.similarity.toFixed(3)}`;
+    setStatus(out, `${alike} · ${r.same ? 'Same person' : 'Different people'}: ${percent(r.probability)} likely the same person (similarity ${r.similarity.toFixed(3)}, threshold ${r.threshold})`);
     explain();
   } catch (e) {
     setStatus(out, e.message, true);
