@@ -10,15 +10,15 @@ namespace Lookalike.Web;
 
 /// <summary>
 /// The library objects one server shares between requests: the pipeline (thread-safe sessions), the store (one
-/// SQLite connection, used under a lock) and the search index (replaced whole after a write, so readers never see
-/// a half-updated gallery). Analyses are limited to <see cref="WebOptions.Workers"/> at once.
+/// SQLite connection, used under a lock) and the search (the core's, which follows the gallery: this server's writes
+/// at once, other processes' within <see cref="FollowInterval"/>; readers never see a half-applied change). Analyses are limited to <see cref="WebOptions.Workers"/> at once.
 /// </summary>
 public sealed class GalleryService : IDisposable
 {
     private readonly IGalleryStore _store;
     private readonly Lock _storeLock = new();
     private readonly SemaphoreSlim _analysisSlots;
-    private volatile IFaceSearch _index;
+    private readonly IFaceSearch _index;
 
     public GalleryService(WebOptions options)
     {
@@ -29,6 +29,25 @@ public sealed class GalleryService : IDisposable
         _store = GalleryStore.Open(options.Db);
         _index = GallerySearch.Open(_store, Pipeline.ModelId, Pipeline.Dimension);
         _analysisSlots = new SemaphoreSlim(Math.Max(1, options.Workers));
+        _follow = new Timer(_ => Follow(), null, FollowInterval, FollowInterval);
+    }
+
+    /// <summary>How often the search looks for changes other processes made to the gallery (e.g. <c>lookalike gallery add</c>).</summary>
+    public static readonly TimeSpan FollowInterval = TimeSpan.FromSeconds(2);
+    private readonly Timer _follow;
+    private long _version;
+
+    /// <summary>Brings the search up to date with the gallery (the core replays its change log; cheap when nothing changed).</summary>
+    private void Follow()
+    {
+        try
+        {
+            if (_index.Refresh()) Interlocked.Increment(ref _version);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // The store is busy or away for a moment: the next tick tries again.
+        }
     }
 
     public WebOptions Options { get; }
@@ -112,14 +131,14 @@ public sealed class GalleryService : IDisposable
         }
     }
 
-    private sealed record MapCache(IFaceSearch Index, string Html);
+    private sealed record MapCache(long Version, string Html);
     private volatile MapCache? _map;
 
     /// <summary>The gallery map page, computed once per version of the gallery (t-SNE takes seconds).</summary>
     public string MapHtml()
     {
-        var index = _index;
-        if (_map is { } cached && ReferenceEquals(cached.Index, index)) return cached.Html;
+        var version = Interlocked.Read(ref _version);
+        if (_map is { } cached && cached.Version == version) return cached.Html;
         var (faces, thumbnails) = Read(s =>
         {
             var f = s.Faces(Pipeline.ModelId);
@@ -130,7 +149,7 @@ public sealed class GalleryService : IDisposable
         var quality = Pictures.GalleryMap.Quality(embeddings, layout, [.. faces.Select(f => f.Identity)]);
         var points = faces.Select((f, i) => new Pictures.MapPoint(f.Identity, layout[i].X, layout[i].Y, thumbnails[i])).ToList();
         var html = Pictures.GalleryMap.Html(points, quality, "Gallery map");
-        _map = new MapCache(index, html);
+        _map = new MapCache(version, html);
         return html;
     }
 
@@ -150,7 +169,8 @@ public sealed class GalleryService : IDisposable
         lock (_storeLock)
         {
             _store.Write([new FileResult(record, face)]);
-            _index = GallerySearch.Open(_store, Pipeline.ModelId, Pipeline.Dimension);
+            _index.Refresh();
+            Interlocked.Increment(ref _version);
         }
     }
 
@@ -159,13 +179,17 @@ public sealed class GalleryService : IDisposable
         lock (_storeLock)
         {
             var removed = _store.RemoveIdentity(identity);
-            _index = GallerySearch.Open(_store, Pipeline.ModelId, Pipeline.Dimension);
+            _index.Refresh();
+            Interlocked.Increment(ref _version);
             return removed;
         }
     }
 
     public void Dispose()
     {
+        using (var stopped = new ManualResetEvent(false))
+            if (_follow.Dispose(stopped)) stopped.WaitOne(); // a running refresh finishes before its connection goes
+        (_index as IDisposable)?.Dispose();
         Pipeline.Dispose();
         _store.Dispose();
         _analysisSlots.Dispose();
