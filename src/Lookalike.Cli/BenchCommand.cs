@@ -23,11 +23,14 @@ internal static class BenchCommand
         var iterations = new Option<int>("--iterations") { Description = "Timed runs per stage", DefaultValueFactory = _ => 30 };
         var indexFiles = new Option<int>("--index-files") { Description = "Photos indexed for the throughput figure", DefaultValueFactory = _ => 160 };
         var memoryFiles = new Option<int>("--memory-files") { Description = "Only check memory: index this many photos (shared/data, cycled) and print memory every tenth" };
-        var cmd = new Command("bench", "Time each pipeline stage, search over 10k and 100k faces, and indexing throughput") { photo, folder, iterations, indexFiles, memoryFiles };
+        var galleryFaces = new Option<int>("--gallery-faces") { Description = "Only the product path at scale: a synthetic gallery of this many faces (built once, reused), timed through match and the server's code" };
+        var galleryStore = new Option<string?>("--gallery-store") { Description = "SQLite file for --gallery-faces (default: ~/.cache/lookalike/bench/gallery-N.db)" };
+        var cmd = new Command("bench", "Time each pipeline stage, search over 10k and 100k faces, and indexing throughput") { photo, folder, iterations, indexFiles, memoryFiles, galleryFaces, galleryStore };
         cmd.SetAction(parse => Commands.Run(parse, () =>
         {
             using var pipeline = pipelineFactory(parse);
             if (parse.GetValue(memoryFiles) is > 0 and var files) return MemoryOverIndexing(pipeline, files, parse.GetValue(Commands.JsonOption));
+            if (parse.GetValue(galleryFaces) is > 0 and var faces) return GalleryScaleBench.Run(pipeline, faces, parse.GetValue(galleryStore), parse.GetValue(Commands.JsonOption));
             var n = Math.Max(3, parse.GetValue(iterations));
             var jpeg = parse.GetValue(photo) is { } p ? File.ReadAllBytes(p.FullName) : Sample1280x720();
             var rows = new List<(string Stage, Stats Value, string Reference)>();
@@ -324,7 +327,7 @@ internal static class BenchCommand
     }
 
     /// <summary>Bytes per second read by a SIMD sum over 256 MB on all cores: the most a full scan can stream.</summary>
-    private static double ReadBandwidth()
+    internal static double ReadBandwidth()
     {
         var data = new float[64 * 1024 * 1024];
         data.AsSpan().Fill(1f);

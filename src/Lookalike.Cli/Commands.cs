@@ -347,7 +347,7 @@ internal static class Commands
         cmd.SetAction(parse => Run(parse, () =>
         {
             using var pipeline = Pipeline(parse);
-            using var matcher = new Matcher(pipeline, OpenExisting(parse.GetValue(db)!));
+            using var matcher = new Matcher(pipeline, OpenExisting(parse.GetValue(db)!), IndexBuildReport.ToStandardError());
             RequireFaces(matcher.Store, matcher.Index, pipeline);
             var path = parse.GetValue(photo)!.FullName;
             var analysis = pipeline.Analyze(path);

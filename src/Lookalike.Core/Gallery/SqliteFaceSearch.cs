@@ -23,8 +23,11 @@ internal sealed class SqliteFaceSearch : IFaceSearch, IDisposable
     /// <summary>Replayed entries after which the file is written again at open, so the next process starts from it.</summary>
     private const int PersistAfter = 1_000;
 
-    /// <summary>Candidate faces from the int8 scan per identity asked for (their identities are then scored exactly).</summary>
+    /// <summary>Candidate faces from the int8 scan per identity asked for, from which the identities to score exactly are drawn.</summary>
     private const int CandidatesPerResult = 40;
+
+    /// <summary>Identities scored exactly per identity asked for (at least 20, as the pgvector search does): their best faces come first in the scan.</summary>
+    private static int IdentitiesToScore(int top) => Math.Max(4 * top, 20);
 
     private readonly SqliteConnection _db;
     private readonly Lock _dbLock = new();
@@ -259,7 +262,9 @@ internal sealed class SqliteFaceSearch : IFaceSearch, IDisposable
             else
             {
                 var rows = _index.Search(query, Math.Min(_index.LiveCount, CandidatesPerResult * top));
-                candidates = [.. rows.Select(r => _index.KeyOf(r.Row))];
+                // One face per identity, best first: the identity is fetched with all its faces below.
+                var groups = new HashSet<long>();
+                candidates = [.. rows.Where(r => groups.Add(_index.GroupOf(r.Row))).Take(IdentitiesToScore(top)).Select(r => _index.KeyOf(r.Row))];
             }
         }
         finally
