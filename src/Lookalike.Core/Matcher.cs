@@ -5,14 +5,19 @@ using Lookalike.Search;
 namespace Lookalike;
 
 /// <summary>The gallery loaded for matching: the store (for thumbnails) and the in-memory index.</summary>
-public sealed class Matcher(FacePipeline pipeline, IGalleryStore store) : IDisposable
+/// <param name="progress">Reports the search index being built, when the gallery's is missing or stale.</param>
+public sealed class Matcher(FacePipeline pipeline, IGalleryStore store, IProgress<IndexBuildProgress>? progress = null) : IDisposable
 {
-    public IFaceSearch Index { get; } = GallerySearch.Open(store, pipeline.ModelId, pipeline.Dimension);
+    public IFaceSearch Index { get; } = GallerySearch.Open(store, pipeline.ModelId, pipeline.Dimension, progress);
     public IGalleryStore Store => store;
 
     /// <summary>Every face in the photo, largest first, each with its top-<paramref name="top"/> identities.</summary>
     public IReadOnlyList<FaceMatches> Match(FaceAnalysis analysis, int top = 5) =>
         [.. analysis.Faces.Select(f => new FaceMatches(f, Index.Search(f.Embedding, top)))];
 
-    public void Dispose() => store.Dispose();
+    public void Dispose()
+    {
+        (Index as IDisposable)?.Dispose();
+        store.Dispose();
+    }
 }

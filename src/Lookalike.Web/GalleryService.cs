@@ -13,15 +13,15 @@ public sealed record LiveFrame(FaceAnalysis Analysis, IReadOnlyList<int> TrackId
 
 /// <summary>
 /// The library objects one server shares between requests: the pipeline (thread-safe sessions), the store (one
-/// SQLite connection, used under a lock) and the search index (replaced whole after a write, so readers never see
-/// a half-updated gallery). Analyses are limited to <see cref="WebOptions.Workers"/> at once.
+/// SQLite connection, used under a lock) and the search (the core's, which follows the gallery: this server's writes
+/// at once, other processes' within <see cref="FollowInterval"/>; readers never see a half-applied change). Analyses are limited to <see cref="WebOptions.Workers"/> at once.
 /// </summary>
 public sealed class GalleryService : IDisposable
 {
     private readonly IGalleryStore _store;
     private readonly Lock _storeLock = new();
     private readonly SemaphoreSlim _analysisSlots;
-    private volatile IFaceSearch _index;
+    private readonly IFaceSearch _index;
 
     public GalleryService(WebOptions options)
     {
@@ -32,6 +32,25 @@ public sealed class GalleryService : IDisposable
         _store = GalleryStore.Open(options.Db);
         _index = GallerySearch.Open(_store, Pipeline.ModelId, Pipeline.Dimension);
         _analysisSlots = new SemaphoreSlim(Math.Max(1, options.Workers));
+        _follow = new Timer(_ => Follow(), null, FollowInterval, FollowInterval);
+    }
+
+    /// <summary>How often the search looks for changes other processes made to the gallery (e.g. <c>lookalike gallery add</c>).</summary>
+    public static readonly TimeSpan FollowInterval = TimeSpan.FromSeconds(2);
+    private readonly Timer _follow;
+    private long _version;
+
+    /// <summary>Brings the search up to date with the gallery (the core replays its change log; cheap when nothing changed).</summary>
+    private void Follow()
+    {
+        try
+        {
+            if (_index.Refresh()) Interlocked.Increment(ref _version);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // The store is busy or away for a moment: the next tick tries again.
+        }
     }
 
     public WebOptions Options { get; }
@@ -119,7 +138,7 @@ public sealed class GalleryService : IDisposable
         }
     }
 
-    private sealed record MapCache(IFaceSearch Index, string Html);
+    private sealed record MapCache(long Version, string Html);
     private volatile MapCache? _map;
     private readonly SemaphoreSlim _mapBuild = new(1, 1);
     private int _mapComputations;
@@ -133,12 +152,12 @@ public sealed class GalleryService : IDisposable
     /// </summary>
     public async Task<string> MapHtmlAsync(CancellationToken cancellation)
     {
-        if (_map is { } cached && ReferenceEquals(cached.Index, _index)) return cached.Html;
+        if (_map is { } cached && cached.Version == Interlocked.Read(ref _version)) return cached.Html;
         await _mapBuild.WaitAsync(cancellation);
         try
         {
-            var index = _index;
-            if (_map is { } built && ReferenceEquals(built.Index, index)) return built.Html;
+            var version = Interlocked.Read(ref _version);
+            if (_map is { } built && built.Version == version) return built.Html;
             await _analysisSlots.WaitAsync(cancellation);
             try
             {
@@ -153,7 +172,7 @@ public sealed class GalleryService : IDisposable
                 var quality = Pictures.GalleryMap.Quality(embeddings, layout, [.. faces.Select(f => f.Identity)]);
                 var points = faces.Select((f, i) => new Pictures.MapPoint(f.Identity, layout[i].X, layout[i].Y, thumbnails[i])).ToList();
                 var html = Pictures.GalleryMap.Html(points, quality, "Gallery map");
-                _map = new MapCache(index, html);
+                _map = new MapCache(version, html);
                 return html;
             }
             finally
@@ -167,7 +186,7 @@ public sealed class GalleryService : IDisposable
         }
     }
 
-    private sealed record PathsCache(IFaceSearch Index, GalleryPaths Paths);
+    private sealed record PathsCache(long Version, GalleryPaths Paths);
     private volatile PathsCache? _paths;
 
     /// <summary>How stored paths are shown, worked out once per version of the gallery.</summary>
@@ -175,10 +194,10 @@ public sealed class GalleryService : IDisposable
     {
         get
         {
-            var index = _index;
-            if (_paths is { } cached && ReferenceEquals(cached.Index, index)) return cached.Paths;
+            var version = Interlocked.Read(ref _version);
+            if (_paths is { } cached && cached.Version == version) return cached.Paths;
             var paths = new GalleryPaths(Read(s => s.Files().Select(f => f.Path).ToList()));
-            _paths = new PathsCache(index, paths);
+            _paths = new PathsCache(version, paths);
             return paths;
         }
     }
@@ -245,7 +264,8 @@ public sealed class GalleryService : IDisposable
         lock (_storeLock)
         {
             _store.Write([new FileResult(record, face)]);
-            _index = GallerySearch.Open(_store, Pipeline.ModelId, Pipeline.Dimension);
+            _index.Refresh();
+            Interlocked.Increment(ref _version);
         }
     }
 
@@ -254,13 +274,17 @@ public sealed class GalleryService : IDisposable
         lock (_storeLock)
         {
             var removed = _store.RemoveIdentity(identity);
-            _index = GallerySearch.Open(_store, Pipeline.ModelId, Pipeline.Dimension);
+            _index.Refresh();
+            Interlocked.Increment(ref _version);
             return removed;
         }
     }
 
     public void Dispose()
     {
+        using (var stopped = new ManualResetEvent(false))
+            if (_follow.Dispose(stopped)) stopped.WaitOne(); // a running refresh finishes before its connection goes
+        (_index as IDisposable)?.Dispose();
         Pipeline.Dispose();
         _store.Dispose();
         _analysisSlots.Dispose();

@@ -27,12 +27,15 @@ internal static class BenchCommand
         var iterations = new Option<int>("--iterations") { Description = "Timed runs per stage", DefaultValueFactory = _ => 30 };
         var indexFiles = new Option<int>("--index-files") { Description = "Photos indexed for the throughput figure", DefaultValueFactory = _ => 160 };
         var memoryFiles = new Option<int>("--memory-files") { Description = "Only check memory: index this many photos (shared/data, cycled) and print memory every tenth" };
-        var cmd = new Command("bench", "Time each pipeline stage, search over 10k and 100k faces, and indexing throughput") { photo, folder, iterations, indexFiles, memoryFiles };
+        var galleryFaces = new Option<int>("--gallery-faces") { Description = "Only the product path at scale: a synthetic gallery of this many faces (built once, reused), timed through match and the server's code" };
+        var galleryStore = new Option<string?>("--gallery-store") { Description = "SQLite file for --gallery-faces (default: ~/.cache/lookalike/bench/gallery-N.db)" };
+        var cmd = new Command("bench", "Time each pipeline stage, search over 10k and 100k faces, and indexing throughput") { photo, folder, iterations, indexFiles, memoryFiles, galleryFaces, galleryStore };
         cmd.SetAction(parse => cli.Run(parse, () =>
         {
             using var pipeline = cli.Pipeline(parse);
             var json = CliContext.Json(parse);
             if (parse.GetValue(memoryFiles) is > 0 and var files) return MemoryOverIndexing(pipeline, files, cli.Console, json);
+            if (parse.GetValue(galleryFaces) is > 0 and var faces) return GalleryScaleBench.Run(cli.Console, pipeline, faces, parse.GetValue(galleryStore), json);
             var n = Math.Max(3, parse.GetValue(iterations));
             var jpeg = parse.GetValue(photo) is { } p ? File.ReadAllBytes(p.FullName) : Sample1280x720();
             var bench = new BenchLines(cli.Console, json);

@@ -21,7 +21,7 @@ internal static class MatchCommand
         cmd.SetAction(parse => cli.Run(parse, () =>
         {
             using var pipeline = cli.Pipeline(parse);
-            using var matcher = new Matcher(pipeline, CliContext.OpenExisting(parse.GetValue(db)!));
+            using var matcher = new Matcher(pipeline, CliContext.OpenExisting(parse.GetValue(db)!), IndexBuildReport.To(cli.Console.Stderr));
             CliContext.RequireFaces(matcher.Store, matcher.Index, pipeline);
             var path = parse.GetValue(photo)!.FullName;
             var analysis = pipeline.Analyze(path);

@@ -26,7 +26,7 @@ public interface IGalleryStore : IDisposable
     /// <summary>Removes files (and their faces).</summary>
     void RemoveFiles(IReadOnlyCollection<string> paths);
 
-    /// <summary>Removes every face and file row of an identity and reclaims the space. Returns faces removed.</summary>
+    /// <summary>Removes every face and file row of an identity, leaving no trace of it (SQLite: zeroed in place; PostgreSQL: vacuumed). Returns faces removed.</summary>
     int RemoveIdentity(string identity);
 
     /// <summary>Identities with their face and file counts and one face id (for a thumbnail), by name.</summary>

@@ -329,8 +329,25 @@ internal sealed class PgvectorSearch(NpgsqlDataSource db, string model, int coun
     /// <summary>Faces the HNSW index returns per query (its ef_search), from which candidate identities are drawn.</summary>
     public const int Candidates = 200;
 
-    public int Count => count;
-    public int IdentityCount => identityCount;
+    private volatile int _count = count;
+    private volatile int _identityCount = identityCount;
+
+    public int Count => _count;
+    public int IdentityCount => _identityCount;
+
+    /// <summary>Candidates are found in the server at each query; only the counts are read again.</summary>
+    public bool Refresh()
+    {
+        using var c = db.OpenConnection();
+        using var cmd = new NpgsqlCommand("SELECT count(*), count(DISTINCT identity) FROM gallery_faces WHERE model = $1", c);
+        cmd.Parameters.AddWithValue(model);
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        var (faces, identities) = ((int)r.GetInt64(0), (int)r.GetInt64(1));
+        var changed = faces != _count || identities != _identityCount;
+        (_count, _identityCount) = (faces, identities);
+        return changed;
+    }
 
     public IReadOnlyList<IdentityMatch> Search(ReadOnlySpan<float> query, int top = 5)
     {

@@ -11,4 +11,10 @@ public interface IFaceSearch
 
     /// <summary>The <paramref name="top"/> most similar identities, best first, scored as the mean of each one's best faces.</summary>
     IReadOnlyList<IdentityMatch> Search(ReadOnlySpan<float> query, int top = 5);
+
+    /// <summary>
+    /// Brings the search up to date with changes its gallery received since (from this process or another); true
+    /// when anything changed. Cheap when nothing did. Searches that read their gallery at every query return false.
+    /// </summary>
+    bool Refresh() => false;
 }

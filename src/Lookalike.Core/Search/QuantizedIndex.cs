@@ -13,28 +13,110 @@ namespace Lookalike.Search;
 /// </summary>
 public sealed class QuantizedIndex
 {
-    private readonly sbyte[] _codes;
-    private readonly float[] _scales;
+    private sbyte[] _codes;
+    private float[] _scales;
+    // Per row: the caller's key (a store's face id) and group (e.g. a hash of the identity); a removed row is only marked.
+    private long[] _keys;
+    private long[] _groups;
+    private bool[] _removed;
+    private readonly bool _growable;
 
-    public QuantizedIndex(int dimension, int capacity)
+    /// <param name="capacity">Rows to allocate; <paramref name="growable"/>: grow (double) when full instead of throwing.</param>
+    public QuantizedIndex(int dimension, int capacity, bool growable = false)
     {
+        if (dimension <= 0) throw new ArgumentOutOfRangeException(nameof(dimension));
         Dimension = dimension;
+        capacity = Math.Max(capacity, growable ? 16 : 0);
         _codes = new sbyte[(long)dimension * capacity];
         _scales = new float[capacity];
+        _keys = new long[capacity];
+        _groups = new long[capacity];
+        _removed = new bool[capacity];
+        _growable = growable;
     }
 
     public int Dimension { get; }
+    /// <summary>Rows, removed ones included (row numbers stay stable until <see cref="Compacted"/>).</summary>
     public int Count { get; private set; }
+    /// <summary>Rows not removed.</summary>
+    public int LiveCount => Count - RemovedCount;
+    public int RemovedCount { get; private set; }
     public long Bytes => _codes.LongLength + _scales.LongLength * sizeof(float);
 
     /// <summary>Appends one (normalised) embedding; returns its row.</summary>
-    public int Add(ReadOnlySpan<float> embedding)
+    public int Add(ReadOnlySpan<float> embedding) => Add(embedding, Count, 0);
+
+    /// <summary>Appends one (normalised) embedding with the caller's <paramref name="key"/> and <paramref name="group"/>; returns its row.</summary>
+    public int Add(ReadOnlySpan<float> embedding, long key, long group)
     {
         if (embedding.Length != Dimension) throw new ArgumentException($"expected {Dimension} dimensions, got {embedding.Length}");
-        if (Count == _scales.Length) throw new InvalidOperationException($"the index is full ({Count} rows)");
-        var row = Count++;
+        Reserve(Count + 1);
+        var row = Count;
         _scales[row] = Quantize(embedding, _codes.AsSpan(row * Dimension, Dimension));
+        _keys[row] = key;
+        _groups[row] = group;
+        Count = row + 1;
         return row;
+    }
+
+    /// <summary>Appends a row already quantised (codes and scale as <see cref="Quantize"/> writes them).</summary>
+    internal int AddQuantized(ReadOnlySpan<sbyte> codes, float scale, long key, long group)
+    {
+        Reserve(Count + 1);
+        var row = Count;
+        codes.CopyTo(_codes.AsSpan(row * Dimension, Dimension));
+        (_scales[row], _keys[row], _groups[row]) = (scale, key, group);
+        Count = row + 1;
+        return row;
+    }
+
+    private void Reserve(int rows)
+    {
+        if (rows <= _scales.Length) return;
+        if (!_growable) throw new InvalidOperationException($"the index is full ({Count} rows)");
+        var capacity = Math.Max(rows, _scales.Length * 2);
+        Array.Resize(ref _codes, checked(capacity * Dimension));
+        Array.Resize(ref _scales, capacity);
+        Array.Resize(ref _keys, capacity);
+        Array.Resize(ref _groups, capacity);
+        Array.Resize(ref _removed, capacity);
+    }
+
+    public long KeyOf(int row) => _keys[row];
+    public long GroupOf(int row) => _groups[row];
+    public bool IsRemoved(int row) => _removed[row];
+
+    /// <summary>Marks a row removed: searches skip it from now on. Returns false when it already was.</summary>
+    public bool Remove(int row)
+    {
+        if (_removed[row]) return false;
+        _removed[row] = true;
+        RemovedCount++;
+        return true;
+    }
+
+    /// <summary>The quantised codes and scale of a row (for writing the index to a file).</summary>
+    internal ReadOnlySpan<sbyte> CodesOf(int row) => _codes.AsSpan(row * Dimension, Dimension);
+    internal float ScaleOf(int row) => _scales[row];
+
+    /// <summary>Fills a new, empty index with rows read by <see cref="QuantizedIndexFile"/>: the codes straight from the stream.</summary>
+    internal void Load(Stream codes, long[] keys, long[] groups, float[] scales)
+    {
+        if (Count != 0 || _scales.Length < scales.Length) throw new InvalidOperationException("load into an empty index of enough capacity");
+        codes.ReadExactly(MemoryMarshal.AsBytes(_codes.AsSpan(0, scales.Length * Dimension)));
+        keys.CopyTo(_keys, 0);
+        groups.CopyTo(_groups, 0);
+        scales.CopyTo(_scales, 0);
+        Count = scales.Length;
+    }
+
+    /// <summary>A copy without the removed rows (row numbers change; keys and groups stay).</summary>
+    public QuantizedIndex Compacted()
+    {
+        var copy = new QuantizedIndex(Dimension, LiveCount, growable: true);
+        for (var row = 0; row < Count; row++)
+            if (!_removed[row]) copy.AddQuantized(CodesOf(row), _scales[row], _keys[row], _groups[row]);
+        return copy;
     }
 
     /// <summary>Writes round(v / max|v| * 127) and returns the scale max|v| / 127.</summary>
@@ -60,7 +142,7 @@ public sealed class QuantizedIndex
             var end = Math.Min(Count, start + chunk);
             var top = new TopK(k);
             for (var row = start; row < end; row++)
-                top.Offer(row, Dot(_codes.AsSpan(row * Dimension, Dimension), q) * _scales[row]);
+                top.Offer(row, Dot(_codes.AsSpan(row * Dimension, Dimension), q) * _scales[row], _removed);
             partial[w] = top.Sorted();
         });
         return [.. partial.SelectMany(p => p).OrderByDescending(p => p.Score).Take(k).Select(p => new ScoredRow(p.Row, p.Score * qScale))];
@@ -92,7 +174,7 @@ public sealed class QuantizedIndex
             for (var row = start; row < end; row++)
             {
                 var codes = _codes.AsSpan(row * Dimension, Dimension);
-                for (var j = 0; j < q.Length; j++) tops[j].Offer(row, Dot(codes, q[j]) * _scales[row]);
+                for (var j = 0; j < q.Length; j++) tops[j].Offer(row, Dot(codes, q[j]) * _scales[row], _removed);
             }
             partial[w] = [.. tops.Select(t => t.Sorted())];
         });
@@ -143,10 +225,11 @@ public sealed class QuantizedIndex
     {
         private readonly PriorityQueue<int, float> _heap = new(k + 1);
 
-        public void Offer(int row, float score)
+        /// <summary>Keeps the row if it is among the best so far; removed rows are checked only then, off the hot path.</summary>
+        public void Offer(int row, float score, bool[] removed)
         {
-            if (_heap.Count < k) _heap.Enqueue(row, score);
-            else if (_heap.TryPeek(out _, out var worst) && score > worst) _heap.DequeueEnqueue(row, score);
+            if (_heap.Count < k) { if (!removed[row]) _heap.Enqueue(row, score); }
+            else if (_heap.TryPeek(out _, out var worst) && score > worst && !removed[row]) _heap.DequeueEnqueue(row, score);
         }
 
         public ScoredRow[] Sorted()
