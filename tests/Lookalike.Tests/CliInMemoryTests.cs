@@ -40,9 +40,12 @@ public partial class CliInMemoryTests(PipelineFixture fx)
         string[] same = ["compare", Photo("deepface-pairs", "Angelina_Jolie", "img1.jpg"), Photo("deepface-pairs", "Angelina_Jolie", "img2.jpg")];
         var plain = Lookalike(same);
         Assert.Equal(0, plain.Code);
-        var line = Assert.Single(plain.Lines);
-        var m = VerdictLine().Match(line);
-        Assert.True(m.Success, line);
+        // How alike first (likeness against strangers' pairs), then "same person" only for the probability.
+        Assert.Equal(2, plain.Lines.Length);
+        var alike = LikenessLine().Match(plain.Lines[0]);
+        Assert.True(alike.Success, plain.Lines[0]);
+        var m = VerdictLine().Match(plain.Lines[1]);
+        Assert.True(m.Success, plain.Lines[1]);
         Assert.Equal("same person", m.Groups["verdict"].Value);
         Assert.Equal("", plain.Err);
 
@@ -51,10 +54,11 @@ public partial class CliInMemoryTests(PipelineFixture fx)
         Assert.True(json.Json.GetProperty("same").GetBoolean());
         var similarity = json.Json.GetProperty("similarity").GetDouble();
         Assert.InRange(similarity, 0.43, 1.0);
-        Assert.Equal(m.Groups["similarity"].Value, similarity.ToString("F3", CultureInfo.InvariantCulture));
+        Assert.Equal(alike.Groups["similarity"].Value, similarity.ToString("F3", CultureInfo.InvariantCulture));
+        Assert.Equal(alike.Groups["likeness"].Value, MatchScores.Percent(json.Json.GetProperty("likeness").GetDouble()));
 
         var different = Lookalike("compare", Photo("deepface-pairs", "Angelina_Jolie", "img1.jpg"), Koizumi);
-        Assert.Equal("different people", VerdictLine().Match(Assert.Single(different.Lines)).Groups["verdict"].Value);
+        Assert.Equal("different people", VerdictLine().Match(different.Lines[1]).Groups["verdict"].Value);
     }
 
     [Fact]
@@ -71,7 +75,7 @@ public partial class CliInMemoryTests(PipelineFixture fx)
         Assert.Matches(@"│ total\s+│\s+18 │", add.Out);
         Assert.Contains(add.Lines, l => Regex.IsMatch(l, $@"^18 embedded, 0 removed, \d+\.\d s \(\d+\.\d photos/s\) → {Regex.Escape(db)}$"));
         Assert.Contains(add.Lines, l => l.StartsWith("  multiple_faces  ", StringComparison.Ordinal) && l.EndsWith("安倍晋三_default.jpg  (2 faces; kept the largest)", StringComparison.Ordinal));
-        Assert.Contains("indexing", add.Err); // the progress display, on stderr
+        Assert.DoesNotContain("indexing", add.Out); // the progress display goes to stderr, never into the answer (whether it draws a frame depends on timing)
 
         var again = Lookalike("gallery", "add", images, "--db", db, "--json");
         Assert.Equal(0, again.Code);
@@ -82,10 +86,12 @@ public partial class CliInMemoryTests(PipelineFixture fx)
 
         var match = Lookalike("match", Koizumi, "--db", db, "--top", "3");
         Assert.Equal(0, match.Code);
-        Assert.Equal(4, match.Lines.Length);
+        Assert.Equal(6, match.Lines.Length); // the face, its 3 identities, the 2-line legend
         Assert.Equal("face 1 at (0,0) 224x224:", match.Lines[0]);
-        Assert.Matches(@"^  小泉進次郎 +100 % same person  \(similarity 0\.\d{3}, best face 1\.000\)  same\?$", match.Lines[1]);
-        Assert.All(match.Lines[2..], l => Assert.Matches(@"^  \S.* +\d+ % same person  \(similarity -?\d\.\d{3}, best face -?\d\.\d{3}\)$", l));
+        Assert.Matches(@"^  小泉進次郎 +looks [\d.]+ % alike +[\d.]+ % same person +\(similarity 0\.\d{3}, best face 1\.000\)  same person$", match.Lines[1]);
+        Assert.All(match.Lines[2..4], l => Assert.Matches(@"^  \S.* +looks (< )?[\d.]+ % alike +(< )?[\d.]+ % same person +\(similarity -?\d\.\d{3}, best face -?\d\.\d{3}\)$", l));
+        Assert.StartsWith("alike: ", match.Lines[4]);
+        Assert.StartsWith("same person: ", match.Lines[5]);
 
         var json = Lookalike("match", Koizumi, "--db", db, "--top", "3", "--json");
         Assert.Equal(0, json.Code);
@@ -114,6 +120,9 @@ public partial class CliInMemoryTests(PipelineFixture fx)
         Assert.StartsWith("lookalike: gallery database not found: /nonexistent/x.db", missing.Err);
     }
 
-    [GeneratedRegex(@"^similarity (?<similarity>-?\d\.\d{3}) \(cosine\), \d+\.\d % likely the same person → (?<verdict>same person|different people) \(threshold 0\.43\)$")]
+    [GeneratedRegex(@"^looks (?<likeness>(< )?[\d.]+ %) alike: more alike than (< )?[\d.]+ % of pairs of photos of two different people \(cosine (?<similarity>-?\d\.\d{3})\)$")]
+    private static partial Regex LikenessLine();
+
+    [GeneratedRegex(@"^(< )?[\d.]+ % likely the same person → (?<verdict>same person|different people) \(threshold 0\.43\)$")]
     private static partial Regex VerdictLine();
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Lookalike.Faces;
@@ -128,7 +129,7 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
                 k => Handle(todo[k]),
                 (_, r) => Finish(r.Result, r.Touch),
                 k => Finish(new FileResult(new FileRecord(todo[k].Path, todo[k].Identity, "", todo[k].Info.Length, todo[k].Info.LastWriteTimeUtc.Ticks,
-                    Outcome.TimedOut, $"still running after {options.FileTimeout.TotalSeconds:F0} s", pipeline.ModelId), null), null));
+                    Outcome.TimedOut, string.Create(CultureInfo.InvariantCulture, $"still running after {options.FileTimeout.TotalSeconds:F0} s"), pipeline.ModelId), null), null));
         }
         catch (InvalidOperationException) when (results.IsAddingCompleted)
         {

@@ -15,7 +15,7 @@ namespace Lookalike.Gallery;
 /// is replayed from the log (appends, removal marks), and a missing, foreign or far-behind file is rebuilt.
 /// <see cref="Refresh"/> follows the gallery while the search lives (the web app calls it every few seconds).
 /// </summary>
-internal sealed class SqliteFaceSearch : IFaceSearch, IDisposable
+public sealed class SqliteFaceSearch : IFaceSearch, IDisposable
 {
     /// <summary>Log entries replayed at open before a rebuild is cheaper: reading the changed rows costs about what reading as many rows in full does.</summary>
     private static int ReplayLimit(int rows) => Math.Max(20_000, rows / 4);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Lookalike.Faces;
 using Lookalike.Search;
@@ -150,7 +151,7 @@ public sealed class SqliteGalleryStore : IGalleryStore
             INSERT INTO faces(path, identity, model, embedding, box_x, box_y, box_w, box_h, score, landmarks, source, several, thumbnail)
             VALUES($path, $identity, $model, $embedding, $x, $y, $w, $h, $score, $landmarks, $source, $several, $thumbnail)
             """);
-        var now = DateTime.UtcNow.ToString("O");
+        var now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         foreach (var (file, face) in results)
         {
             Set(deleteFaces, ("$path", file.Path));

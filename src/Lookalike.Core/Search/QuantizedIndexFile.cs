@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -25,7 +26,7 @@ public static class QuantizedIndexFile
         ArgumentNullException.ThrowIfNull(index);
         var rows = new List<int>(index.LiveCount);
         for (var r = 0; r < index.Count; r++) if (!index.IsRemoved(r)) rows.Add(r);
-        var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        var temp = string.Create(CultureInfo.InvariantCulture, $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
             using (var f = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
