@@ -1,8 +1,4 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Lookalike.Faces;
-using Lookalike.Gallery;
 
 namespace Lookalike;
 

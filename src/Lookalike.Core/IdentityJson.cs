@@ -1,8 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Lookalike.Faces;
-using Lookalike.Gallery;
 
 namespace Lookalike;
 
