@@ -1,4 +1,3 @@
-
 namespace Lookalike;
 
 public sealed record GalleryListJson(IReadOnlyList<IdentityJson> Identities, int Faces);

@@ -1,4 +1,3 @@
-
 namespace Lookalike;
 
 public sealed record GallerySizeJson(int Faces, int Identities);

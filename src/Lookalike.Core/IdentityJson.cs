@@ -1,4 +1,3 @@
-
 namespace Lookalike;
 
 /// <param name="FaceId">One of its faces (for a thumbnail), null when it has none.</param>
