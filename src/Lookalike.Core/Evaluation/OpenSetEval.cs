@@ -15,17 +15,17 @@ public readonly record struct OpenSetQuery(string Path, string Identity, bool Me
 /// <summary>Open-set identification results (<see cref="OpenSetEval"/>).</summary>
 /// <param name="Members">Member queries.</param>
 /// <param name="Strangers">Stranger queries (after those in the gallery were left out).</param>
-/// <param name="MembersNoFace">Member queries with no face or no embedding.</param>
-/// <param name="StrangersNoFace">Stranger queries with no face or no embedding.</param>
+/// <param name="MembersNoFace">Member queries that showed nothing: no face (or an empty gallery).</param>
+/// <param name="StrangersNoFace">Stranger queries that showed nothing: no face (or an empty gallery).</param>
 /// <param name="GalleryIdentities">Identities in the gallery.</param>
 /// <param name="Prior">The prior (0–1) that a query's person is in the gallery.</param>
 /// <param name="DetectionAndIdentification">Per false-alarm rate (0.01, 0.1): the share of member queries whose top match is right
 /// AND whose probability is above the threshold that lets through that share of strangers; null with too few strangers (fewer than 1/rate).</param>
 /// <param name="StrangersShownAt50">Share of strangers whose top match reads at least 50 % same person.</param>
 /// <param name="MembersRightAt50">Share of members named right at least 50 % same person.</param>
-/// <param name="Rank1">Share of members whose top match is their own identity, whatever its probability.</param>
+/// <param name="Rank1">Share of members whose top match is their own identity, whatever its probability; NaN without members.</param>
 /// <param name="Ece">Calibration error of the top match's probability against "it is right", over members and strangers together (10 bins).</param>
-/// <param name="Reliability">The reliability diagram behind <see cref="Ece"/> (10 bins of probability).</param>
+/// <param name="Reliability">The reliability diagram behind <see cref="Ece"/> (10 equal-width bins of probability, empty ones left out).</param>
 /// <param name="Queries">Every query, members then strangers.</param>
 /// <param name="StrangersInGallery">Stranger photos left out because their identity name is also a gallery identity.</param>
 public sealed record OpenSetResult(int Members, int Strangers, int MembersNoFace, int StrangersNoFace, int StrangersInGallery, int GalleryIdentities,

@@ -339,7 +339,7 @@ public sealed class SqliteFaceSearch : IFaceSearch, IDisposable
         return cmd;
     }
 
-    /// <summary>Releases the database connection and the index.</summary>
+    /// <summary>Closes its own database connection and releases its lock.</summary>
     public void Dispose()
     {
         _db.Dispose();
