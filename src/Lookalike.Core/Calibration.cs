@@ -121,6 +121,7 @@ public sealed record Calibration(string ModelId, double Slope, double Intercept,
     public double Ece(IReadOnlyList<ScoredPair> pairs, int bins = 10) =>
         pairs.Count == 0 ? double.NaN : Reliability(pairs, bins).Sum(b => b.Count * Math.Abs(b.Observed - b.MeanProbability)) / pairs.Count;
 
+    /// <summary>Writes the calibration (with its likeness table and open-set model when present) as indented JSON to <paramref name="path"/>, for <see cref="Load"/>.</summary>
     public void Save(string path)
     {
         var json = new JsonObject
@@ -150,6 +151,7 @@ public sealed record Calibration(string ModelId, double Slope, double Intercept,
         };
     }
 
+    /// <summary>The fitted curve and its model, e.g. for `lookalike calibrate` output.</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"P(same) = 1/(1+exp(-({Slope:F4}·cos + {Intercept:F4}))) for {ModelId}");
 }

@@ -39,9 +39,13 @@ public sealed class LikenessTable
         Pairs = pairs;
     }
 
+    /// <summary>Which pairs the distribution was measured on.</summary>
     public string Population { get; }
+    /// <summary>How many different-person pairs it was measured on.</summary>
     public long Pairs { get; }
+    /// <summary>The knots' cumulative shares, strictly increasing in [0, 1].</summary>
     public IReadOnlyList<double> Levels => _levels;
+    /// <summary>The cosine at each knot, non-decreasing.</summary>
     public IReadOnlyList<float> Cosines => _cosines;
 
     /// <summary>The default knots: every half percent, then the tail (99.8 %, 99.9 %, 99.95 %, 99.99 %) and both ends.</summary>
@@ -122,6 +126,7 @@ public sealed class LikenessTable
         return FromCosines(cosines, population);
     }
 
+    /// <summary>The table as JSON (levels rounded to 6 places, cosines to 4), as stored in a calibration file.</summary>
     public JsonObject ToJson() => new()
     {
         ["population"] = Population,
@@ -130,6 +135,7 @@ public sealed class LikenessTable
         ["cosines"] = new JsonArray([.. _cosines.Select(c => (JsonNode)JsonValue.Create(Math.Round(c, 4)))]),
     };
 
+    /// <summary>Reads a table written by <see cref="ToJson"/>; throws <see cref="FormatException"/> when it is missing parts or not monotone.</summary>
     public static LikenessTable FromJson(JsonNode node)
     {
         var levels = node["levels"]?.AsArray().Select(v => v!.GetValue<double>()).ToList() ?? throw new FormatException("likeness: missing 'levels'");
@@ -144,6 +150,7 @@ public sealed class LikenessTable
         }
     }
 
+    /// <summary>The population, pair count and the cosines at 50 % and 99 % likeness.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"likeness over {Pairs:N0} different-person pairs ({Population}): 50 % at cos {CosineAt(0.5):F3}, 99 % at {CosineAt(0.99):F3}");
 }

@@ -12,6 +12,11 @@ public readonly record struct MatchScore(double Probability, bool Same, double? 
 /// <summary>The two numbers of every match, computed in one place for the JSON, the CLI text, the pictures and the web page.</summary>
 public static class MatchScores
 {
+    /// <summary>The probability, verdict and likeness of each of <paramref name="result"/>'s matches, in the same order.</summary>
+    /// <param name="index">The search the matches came from (its identity count is the gallery size N).</param>
+    /// <param name="result">One face and its matches.</param>
+    /// <param name="calibration">The model's calibration (its open-set model and likeness); the stock one when null.</param>
+    /// <param name="prior">The open-set prior (0–1) that the person is in the gallery.</param>
     /// <param name="likeness">The likeness reference (e.g. the gallery's own); the calibration's when null.</param>
     public static MatchScore[] Of(IFaceSearch index, FaceMatches result, Calibration? calibration = null,
         double prior = OpenSetProbability.DefaultPrior, LikenessTable? likeness = null)

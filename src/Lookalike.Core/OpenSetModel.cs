@@ -10,10 +10,14 @@ namespace Lookalike;
 /// <see cref="OpenSetProbability"/> turns the ratios of all identities, the number of identities and the prior that
 /// the person is in the gallery at all into P(this face is this identity).
 /// </summary>
+/// <param name="Slope">Slope of ln LR per unit of score (cosine).</param>
+/// <param name="Intercept">ln LR at score 0.</param>
 /// <param name="OnBestFace">True: the score is the identity's single best face cosine (<see cref="Search.IdentityMatch.BestSimilarity"/>);
 /// false: the identity score <see cref="Search.IdentityMatch.Similarity"/> (mean of its best few faces).</param>
+/// <param name="FittedOn">What it was fitted on (shown to people); empty when unknown.</param>
 public sealed record OpenSetModel(double Slope, double Intercept, bool OnBestFace, string FittedOn)
 {
+    /// <summary>ln LR for <paramref name="score"/> (a cosine): above 0 favours "this is that person".</summary>
     public double LogLikelihoodRatio(float score) => Slope * score + Intercept;
 
     /// <summary>The score this model reads from a match.</summary>
@@ -72,6 +76,7 @@ public sealed record OpenSetModel(double Slope, double Intercept, bool OnBestFac
         return (slope, intercept);
     }
 
+    /// <summary>The model as JSON, as stored in a calibration file under <c>open_set</c>.</summary>
     public JsonObject ToJson() => new()
     {
         ["slope"] = Math.Round(Slope, 6),
@@ -80,12 +85,14 @@ public sealed record OpenSetModel(double Slope, double Intercept, bool OnBestFac
         ["fitted_on"] = FittedOn,
     };
 
+    /// <summary>Reads a model written by <see cref="ToJson"/>; throws <see cref="FormatException"/> when slope or intercept is missing.</summary>
     public static OpenSetModel FromJson(JsonNode node) => new(
         node["slope"]?.GetValue<double>() ?? throw new FormatException("open_set: missing 'slope'"),
         node["intercept"]?.GetValue<double>() ?? throw new FormatException("open_set: missing 'intercept'"),
         node["score"]?.GetValue<string>() == "best_similarity",
         node["fitted_on"]?.GetValue<string>() ?? "");
 
+    /// <summary>The fitted line, e.g. for `lookalike calibrate` output.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"ln LR = {Slope:F4}·{(OnBestFace ? "best cos" : "identity score")} + {Intercept:F4}");
 }

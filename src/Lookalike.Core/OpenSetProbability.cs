@@ -26,7 +26,10 @@ public static class OpenSetProbability
     /// Probabilities for <paramref name="scores"/> (each identity's score, as the model reads it) in the same order.
     /// Identities not listed (a search returns the top few) count with a ratio of 0: their scores are below the listed ones.
     /// </summary>
+    /// <param name="model">Turns each score into a log likelihood ratio.</param>
+    /// <param name="scores">Each listed identity's score, as <paramref name="model"/> reads it (<see cref="OpenSetModel.ScoreOf"/>).</param>
     /// <param name="identityCount">N, the gallery's number of identities (at least the number of scores).</param>
+    /// <param name="prior">The probability (0–1) that the person is in the gallery at all.</param>
     public static double[] Posterior(OpenSetModel model, IReadOnlyList<float> scores, int identityCount, double prior = DefaultPrior)
     {
         if (!(prior is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(prior), "the prior is a probability in [0, 1]");

@@ -12,6 +12,7 @@ public static class Verification
     /// </summary>
     public const float Threshold = 0.43f;
 
+    /// <summary>Cosine similarity of two faces' embeddings, in [-1, 1]; at or above <see cref="Threshold"/> reads "same person" by default.</summary>
     public static float Similarity(Face a, Face b) => Similarity(a.Embedding, b.Embedding);
 
     /// <summary>Cosine of two L2-normalised embeddings.</summary>

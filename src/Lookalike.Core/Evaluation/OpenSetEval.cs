@@ -4,16 +4,29 @@ using Lookalike.Search;
 namespace Lookalike.Evaluation;
 
 /// <summary>One query of the open-set protocol: its top match, that match's probability, and whether it is right.</summary>
+/// <param name="Path">The query photo.</param>
+/// <param name="Identity">Its person's name.</param>
 /// <param name="Member">The query's person is in the gallery (from --queries); false: a stranger (from --strangers).</param>
+/// <param name="Top">The identity of the top match; null when the photo had no face (or the gallery none).</param>
+/// <param name="Probability">Open-set probability (0–1) that the face is the top match; 0 without a face.</param>
 /// <param name="Right">A member whose top match is its own identity; never true for a stranger.</param>
 public readonly record struct OpenSetQuery(string Path, string Identity, bool Member, string? Top, double Probability, bool Right);
 
 /// <summary>Open-set identification results (<see cref="OpenSetEval"/>).</summary>
+/// <param name="Members">Member queries.</param>
+/// <param name="Strangers">Stranger queries (after those in the gallery were left out).</param>
+/// <param name="MembersNoFace">Member queries that showed nothing: no face (or an empty gallery).</param>
+/// <param name="StrangersNoFace">Stranger queries that showed nothing: no face (or an empty gallery).</param>
+/// <param name="GalleryIdentities">Identities in the gallery.</param>
+/// <param name="Prior">The prior (0–1) that a query's person is in the gallery.</param>
 /// <param name="DetectionAndIdentification">Per false-alarm rate (0.01, 0.1): the share of member queries whose top match is right
 /// AND whose probability is above the threshold that lets through that share of strangers; null with too few strangers (fewer than 1/rate).</param>
 /// <param name="StrangersShownAt50">Share of strangers whose top match reads at least 50 % same person.</param>
 /// <param name="MembersRightAt50">Share of members named right at least 50 % same person.</param>
+/// <param name="Rank1">Share of members whose top match is their own identity, whatever its probability; NaN without members.</param>
 /// <param name="Ece">Calibration error of the top match's probability against "it is right", over members and strangers together (10 bins).</param>
+/// <param name="Reliability">The reliability diagram behind <see cref="Ece"/> (10 equal-width bins of probability, empty ones left out).</param>
+/// <param name="Queries">Every query, members then strangers.</param>
 /// <param name="StrangersInGallery">Stranger photos left out because their identity name is also a gallery identity.</param>
 public sealed record OpenSetResult(int Members, int Strangers, int MembersNoFace, int StrangersNoFace, int StrangersInGallery, int GalleryIdentities,
     double Prior, IReadOnlyDictionary<double, double?> DetectionAndIdentification, double StrangersShownAt50, double MembersRightAt50, double Rank1,
@@ -26,8 +39,16 @@ public sealed record OpenSetResult(int Members, int Strangers, int MembersNoFace
 /// </summary>
 public static class OpenSetEval
 {
+    /// <summary>The false-alarm rates (shares of strangers let through) at which detection-and-identification is reported: 1 % and 10 %.</summary>
     public static readonly double[] FalseAlarmRates = [0.01, 0.1];
 
+    /// <summary>Runs the open-set protocol: indexes <paramref name="gallery"/>, scores every member and stranger photo against it and summarises.</summary>
+    /// <param name="gallery">Labelled gallery photos.</param>
+    /// <param name="members">Query photos of people in the gallery.</param>
+    /// <param name="strangers">Query photos of people not in the gallery (those whose name is a gallery identity are left out).</param>
+    /// <param name="embeddings">Where each photo's face embedding comes from.</param>
+    /// <param name="calibration">Supplies the open-set model that turns scores into probabilities.</param>
+    /// <param name="prior">The prior that a query's person is in the gallery at all (0–1).</param>
     public static OpenSetResult Evaluate(IReadOnlyList<LabelledImage> gallery, IReadOnlyList<LabelledImage> members, IReadOnlyList<LabelledImage> strangers,
         ImageEmbeddings embeddings, Calibration calibration, double prior = OpenSetProbability.DefaultPrior)
     {

@@ -14,6 +14,11 @@ namespace Lookalike.Gallery;
 /// </summary>
 public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
 {
+    /// <summary>Brings the store up to date with the photos under <paramref name="root"/>: embeds new and changed files, removes deleted ones, records an outcome for every file.</summary>
+    /// <param name="root">The gallery folder (one sub-folder per person).</param>
+    /// <param name="options">Workers, batch size, timeout, labels; the defaults when null.</param>
+    /// <param name="progress">Receives progress as files are processed; null for none.</param>
+    /// <param name="cancellation">Stops taking new files (running ones finish); what was done is written and the report says it was cancelled.</param>
     public IndexReport Index(string root, IndexOptions? options = null, IProgress<IndexProgress>? progress = null,
         CancellationToken cancellation = default)
     {

@@ -14,6 +14,9 @@ public static class GallerySearch
     /// A search over the faces of <paramref name="model"/> in <paramref name="store"/> as they are now; it follows later
     /// changes through <see cref="IFaceSearch.Refresh"/>. Dispose it (it may hold a connection of its own) when it is <see cref="IDisposable"/>.
     /// </summary>
+    /// <param name="store">The gallery to search.</param>
+    /// <param name="model">The embedding model id whose faces are searched.</param>
+    /// <param name="dimension">That model's embedding width.</param>
     /// <param name="progress">Reports rows read while the persisted index is (re)built.</param>
     public static IFaceSearch Open(IGalleryStore store, string model, int dimension, IProgress<IndexBuildProgress>? progress = null)
     {

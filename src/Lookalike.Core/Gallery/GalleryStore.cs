@@ -3,6 +3,7 @@ using Lookalike.Search;
 
 namespace Lookalike.Gallery;
 
+/// <summary>Opens a gallery store from a location (SQLite file or PostgreSQL URL) and holds what both stores share.</summary>
 public static class GalleryStore
 {
     /// <summary>Environment variable naming the default store (a SQLite file or a postgres:// URL).</summary>

@@ -50,5 +50,6 @@ public interface IGalleryStore : IDisposable
     /// <summary>Files recorded as having a face whose face row is missing, counted in one statement (one snapshot).</summary>
     int FilesMissingTheirFace();
 
+    /// <summary>Stored faces, all models together.</summary>
     int FaceCount();
 }

@@ -5,6 +5,7 @@ using Lookalike.Imaging;
 
 namespace Lookalike.Gallery;
 
+/// <summary>How <see cref="GalleryIndexer.Index"/> runs; every property has a usable default.</summary>
 public sealed record IndexOptions
 {
     /// <summary>Images processed in parallel (each model runs single-threaded per image).</summary>

@@ -3,6 +3,7 @@ using Lookalike.Search;
 
 namespace Lookalike.Gallery;
 
+/// <summary>The stable names of <see cref="Outcome"/> values and what they imply.</summary>
 public static class OutcomeNames
 {
     /// <summary>The stable snake_case name used in JSON and in the store.</summary>
@@ -20,6 +21,7 @@ public static class OutcomeNames
         _ => throw new ArgumentOutOfRangeException(nameof(o)),
     };
 
+    /// <summary>The outcome with the stored name <paramref name="name"/> (the inverse of <see cref="Name"/>); throws for an unknown name.</summary>
     public static Outcome Parse(string name) =>
         Enum.GetValues<Outcome>().First(o => o.Name() == name);
 

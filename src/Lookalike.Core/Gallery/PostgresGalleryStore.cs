@@ -19,6 +19,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
 
     private readonly NpgsqlDataSource _db;
 
+    /// <summary>Connects to the server at <paramref name="location"/> (postgres:// URL or connection string) and creates the schema if needed; throws <see cref="GalleryStoreException"/> when it cannot.</summary>
     public PostgresGalleryStore(string location)
     {
         var connection = ConnectionString(location);
@@ -37,6 +38,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         }
     }
 
+    /// <inheritdoc/>
     public string Location { get; }
 
     private void CreateSchema()
@@ -82,6 +84,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         c.ReloadTypes();
     }
 
+    /// <inheritdoc/>
     public Dictionary<string, FileRecord> FilesUnder(string root)
     {
         using var c = _db.OpenConnection();
@@ -90,6 +93,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         return GalleryStore.ReadFiles(cmd).ToDictionary(f => f.Path, StringComparer.Ordinal);
     }
 
+    /// <inheritdoc/>
     public void Write(IReadOnlyList<FileResult> results)
     {
         // One row per path (the last result wins), as the SQLite store's row-by-row upsert leaves it.
@@ -137,6 +141,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         tx.Commit();
     }
 
+    /// <inheritdoc/>
     public void Touch(IReadOnlyList<FileRecord> files)
     {
         if (files.Count == 0) return;
@@ -149,6 +154,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         cmd.ExecuteNonQuery();
     }
 
+    /// <inheritdoc/>
     public void RemoveFiles(IReadOnlyCollection<string> paths)
     {
         if (paths.Count == 0) return;
@@ -158,6 +164,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         cmd.ExecuteNonQuery();
     }
 
+    /// <inheritdoc/>
     public int RemoveIdentity(string identity)
     {
         int removed;
@@ -178,6 +185,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         return removed;
     }
 
+    /// <inheritdoc/>
     public List<IdentitySummary> Identities()
     {
         using var c = _db.OpenConnection();
@@ -192,6 +200,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         return list;
     }
 
+    /// <inheritdoc/>
     public List<FileRecord> Files()
     {
         using var c = _db.OpenConnection();
@@ -199,6 +208,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         return GalleryStore.ReadFiles(cmd);
     }
 
+    /// <inheritdoc/>
     public List<StoredFace> Faces(string model)
     {
         using var c = _db.OpenConnection();
@@ -210,6 +220,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         return list;
     }
 
+    /// <inheritdoc/>
     public List<IdentityFace> IdentityFaces(string identity)
     {
         using var c = _db.OpenConnection();
@@ -222,6 +233,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         return list;
     }
 
+    /// <inheritdoc/>
     public StoredFace? Face(long id)
     {
         using var c = _db.OpenConnection();
@@ -231,6 +243,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         return r.Read() ? new StoredFace(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetFieldValue<Vector>(3).ToArray()) : null;
     }
 
+    /// <inheritdoc/>
     public byte[]? Thumbnail(long faceId)
     {
         using var c = _db.OpenConnection();
@@ -239,11 +252,13 @@ public sealed class PostgresGalleryStore : IGalleryStore
         return cmd.ExecuteScalar() as byte[];
     }
 
+    /// <inheritdoc/>
     public int FilesMissingTheirFace() => Count($"""
         SELECT count(*) FROM gallery_files f WHERE f.outcome IN ({OutcomeNames.WithFaceSql})
             AND NOT EXISTS (SELECT 1 FROM gallery_faces x WHERE x.path = f.path)
         """);
 
+    /// <inheritdoc/>
     public int FaceCount() => Count("SELECT count(*) FROM gallery_faces");
 
     private int Count(string sql)
@@ -317,6 +332,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         return $"postgres://{(string.IsNullOrEmpty(b.Username) ? "" : b.Username + "@")}{b.Host}:{b.Port}/{b.Database}";
     }
 
+    /// <inheritdoc/>
     public void Dispose() => _db.Dispose();
 }
 

@@ -70,8 +70,11 @@ public sealed class SqliteFaceSearch : IFaceSearch, IDisposable
         }
     }
 
+    /// <summary>Embedding width (floats per face).</summary>
     public int Dimension { get; }
+    /// <inheritdoc/>
     public int Count { get { _indexLock.EnterReadLock(); try { return _index.LiveCount; } finally { _indexLock.ExitReadLock(); } } }
+    /// <inheritdoc/>
     public int IdentityCount { get { _indexLock.EnterReadLock(); try { return _facesOfGroup.Count; } finally { _indexLock.ExitReadLock(); } } }
 
     /// <summary>How the index was opened the last time: read from its file, read and brought up to date, or rebuilt from the gallery.</summary>
@@ -179,6 +182,7 @@ public sealed class SqliteFaceSearch : IFaceSearch, IDisposable
         }
     }
 
+    /// <inheritdoc/>
     public bool Refresh()
     {
         lock (_dbLock)
@@ -253,6 +257,7 @@ public sealed class SqliteFaceSearch : IFaceSearch, IDisposable
     /// </summary>
     private const float Int8Margin = 0.03f;
 
+    /// <inheritdoc/>
     public IReadOnlyList<IdentityMatch> Search(ReadOnlySpan<float> query, int top = 5)
     {
         if (query.Length != Dimension) throw new ArgumentException($"query has {query.Length} dimensions, expected {Dimension}");
@@ -334,6 +339,7 @@ public sealed class SqliteFaceSearch : IFaceSearch, IDisposable
         return cmd;
     }
 
+    /// <summary>Closes its own database connection and releases its lock.</summary>
     public void Dispose()
     {
         _db.Dispose();

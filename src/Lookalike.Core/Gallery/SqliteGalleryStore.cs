@@ -15,6 +15,7 @@ public sealed class SqliteGalleryStore : IGalleryStore
 {
     private readonly SqliteConnection _db;
 
+    /// <summary>Opens the SQLite gallery file at <paramref name="path"/>, creating it (and its folder) when missing.</summary>
     public SqliteGalleryStore(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
@@ -115,7 +116,9 @@ public sealed class SqliteGalleryStore : IGalleryStore
         return unchecked((long)h);
     }
 
+    /// <summary>The database file's full path.</summary>
     public string Path { get; }
+    /// <inheritdoc/>
     public string Location => Path;
 
     private void Execute(string sql)
@@ -305,6 +308,7 @@ public sealed class SqliteGalleryStore : IGalleryStore
         return Convert.ToInt32(cmd.ExecuteScalar());
     }
 
+    /// <inheritdoc/>
     public int FaceCount()
     {
         using var cmd = _db.CreateCommand();
@@ -329,5 +333,6 @@ public sealed class SqliteGalleryStore : IGalleryStore
         }
     }
 
+    /// <summary>Closes the database connection.</summary>
     public void Dispose() => _db.Dispose();
 }

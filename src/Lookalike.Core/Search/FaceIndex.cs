@@ -20,6 +20,7 @@ public sealed class FaceIndex : IFaceSearch
     private readonly string[] _identities;
     private readonly int[] _facesOfIdentity;
 
+    /// <summary>Copies <paramref name="faces"/> (normalised embeddings of width <paramref name="dimension"/>) into the in-memory matrix.</summary>
     public FaceIndex(IReadOnlyList<StoredFace> faces, int dimension)
     {
         Dimension = dimension;
@@ -46,8 +47,11 @@ public sealed class FaceIndex : IFaceSearch
         foreach (var id in _identityOfRow) _facesOfIdentity[id]++;
     }
 
+    /// <summary>Embedding width (floats per face).</summary>
     public int Dimension { get; }
+    /// <inheritdoc/>
     public int Count { get; }
+    /// <inheritdoc/>
     public int IdentityCount => _identities.Length;
 
     /// <summary>The raw row-major matrix, for reference measurements only.</summary>

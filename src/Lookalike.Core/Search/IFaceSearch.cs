@@ -6,7 +6,9 @@ namespace Lookalike.Search;
 /// </summary>
 public interface IFaceSearch
 {
+    /// <summary>Faces searched.</summary>
     int Count { get; }
+    /// <summary>Identities those faces belong to.</summary>
     int IdentityCount { get; }
 
     /// <summary>The <paramref name="top"/> most similar identities, best first, scored as the mean of each one's best faces.</summary>

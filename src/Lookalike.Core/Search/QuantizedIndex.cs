@@ -21,7 +21,10 @@ public sealed class QuantizedIndex
     private bool[] _removed;
     private readonly bool _growable;
 
-    /// <param name="capacity">Rows to allocate; <paramref name="growable"/>: grow (double) when full instead of throwing.</param>
+    /// <summary>An empty index for embeddings of width <paramref name="dimension"/>.</summary>
+    /// <param name="dimension">Embedding width (values per row), above 0.</param>
+    /// <param name="capacity">Rows to allocate at first.</param>
+    /// <param name="growable">Grow (double) when full instead of throwing.</param>
     public QuantizedIndex(int dimension, int capacity, bool growable = false)
     {
         if (dimension <= 0) throw new ArgumentOutOfRangeException(nameof(dimension));
@@ -35,12 +38,15 @@ public sealed class QuantizedIndex
         _growable = growable;
     }
 
+    /// <summary>Embedding width (values per row).</summary>
     public int Dimension { get; }
     /// <summary>Rows, removed ones included (row numbers stay stable until <see cref="Compacted"/>).</summary>
     public int Count { get; private set; }
     /// <summary>Rows not removed.</summary>
     public int LiveCount => Count - RemovedCount;
+    /// <summary>Rows marked removed and not yet compacted away.</summary>
     public int RemovedCount { get; private set; }
+    /// <summary>Memory held by the codes and scales, in bytes (capacity, not only used rows).</summary>
     public long Bytes => _codes.LongLength + _scales.LongLength * sizeof(float);
 
     /// <summary>Appends one (normalised) embedding; returns its row.</summary>
@@ -82,8 +88,11 @@ public sealed class QuantizedIndex
         Array.Resize(ref _removed, capacity);
     }
 
+    /// <summary>The caller's key of <paramref name="row"/> (a store's face id).</summary>
     public long KeyOf(int row) => _keys[row];
+    /// <summary>The caller's group of <paramref name="row"/> (e.g. a hash of the identity).</summary>
     public long GroupOf(int row) => _groups[row];
+    /// <summary>True when <paramref name="row"/> was removed.</summary>
     public bool IsRemoved(int row) => _removed[row];
 
     /// <summary>Marks a row removed: searches skip it from now on. Returns false when it already was.</summary>
