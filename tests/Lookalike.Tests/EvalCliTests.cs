@@ -49,13 +49,7 @@ public class EvalCliTests
     {
         // The celebs-24 split as two folders per person (links to the shared photos): 470 gallery, 235 query photos.
         using var tmp = new TempDir();
-        var set = Shared.Set("celebs-24");
-        foreach (var row in File.ReadLines(Path.Combine(set, "split.csv")).Skip(1).Select(l => l.Split(',')))
-        {
-            var link = tmp[Path.Combine(row[2], row[1], Path.GetFileName(row[0]))];
-            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
-            File.CreateSymbolicLink(link, Path.Combine(set, row[0]));
-        }
+        Shared.LinkCelebs24Split(tmp);
         var r = Cli.Json("eval", "--gallery", tmp["gallery"], "--queries", tmp["query"], "--report", tmp["report"]);
         Assert.Equal(235, r.GetProperty("queries").GetInt32());
         Assert.Equal(470, r.GetProperty("gallery_images").GetInt32());

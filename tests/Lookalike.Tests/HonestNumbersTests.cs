@@ -210,13 +210,7 @@ public class HonestNumbersCliTests
         // celebs-24 gallery split; members: its query split; strangers: jp-sample, jp-politicians, south-asian-celebs.
         // None of these photos fitted the open-set model (celebs-24 gallery split + lfw-gray did).
         using var tmp = new TempDir();
-        var set = Shared.Set("celebs-24");
-        foreach (var row in File.ReadLines(Path.Combine(set, "split.csv")).Skip(1).Select(l => l.Split(',')))
-        {
-            var link = tmp[Path.Combine(row[2], row[1], Path.GetFileName(row[0]))];
-            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
-            File.CreateSymbolicLink(link, Path.Combine(set, row[0]));
-        }
+        Shared.LinkCelebs24Split(tmp);
         Directory.CreateDirectory(tmp["strangers"]);
         foreach (var s in new[] { "jp-sample", "jp-politicians", "south-asian-celebs" })
             foreach (var d in Directory.EnumerateDirectories(Path.Combine(Shared.Set(s), "images")))

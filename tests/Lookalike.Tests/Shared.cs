@@ -11,6 +11,21 @@ public static class Shared
         ?? throw new DirectoryNotFoundException("shared/data not found beside the repository; set LOOKALIKE_DATA");
 
     public static string Set(string name) => Path.Combine(Data, name);
+
+    /// <summary>
+    /// The celebs-24 split as folders per person under <paramref name="tmp"/>: gallery/ and query/ (links to the shared
+    /// photos, as split.csv assigns them).
+    /// </summary>
+    public static void LinkCelebs24Split(TempDir tmp)
+    {
+        var set = Set("celebs-24");
+        foreach (var row in File.ReadLines(Path.Combine(set, "split.csv")).Skip(1).Select(l => l.Split(',')))
+        {
+            var link = tmp[Path.Combine(row[2], row[1], Path.GetFileName(row[0]))];
+            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+            File.CreateSymbolicLink(link, Path.Combine(set, row[0]));
+        }
+    }
 }
 
 /// <summary>One pipeline with the real models for all tests (models fetched into the cache if missing).</summary>
