@@ -37,6 +37,6 @@ internal static class ErrorEdge
     public static bool IsUserFacing(Exception e) =>
         e is CliException or ModelFetchException or ImageLoadException or IOException or UnauthorizedAccessException
             or FormatException or ArgumentException or NotSupportedException
-            or Microsoft.Data.Sqlite.SqliteException or GalleryStoreException or Npgsql.NpgsqlException;
+            or Microsoft.Data.Sqlite.SqliteException or GalleryStoreException or GalleryArchiveException or Npgsql.NpgsqlException;
 }
 

@@ -92,6 +92,21 @@ public sealed class FacePipeline : IDisposable
     public FaceAnalysis Analyze(string path, AnalyzeOptions options, CancellationToken cancellation = default)
     {
         using var image = ImageLoader.Load(path, Options.Limits, options.DecodeLongSide, out var scale);
+        return AnalyzeDecoded(image, scale, options, cancellation);
+    }
+
+    /// <summary>Decodes and analyses an encoded image held in memory (e.g. an entry read from an archive), as <see cref="Analyze(string, AnalyzeOptions, CancellationToken)"/> does a file.</summary>
+    /// <exception cref="ImageLoadException">empty, unreadable or too large.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
+    public FaceAnalysis Analyze(ReadOnlySpan<byte> encoded, AnalyzeOptions options, CancellationToken cancellation = default)
+    {
+        using var image = ImageLoader.Decode(encoded, Options.Limits, options.DecodeLongSide, out var scale);
+        return AnalyzeDecoded(image, scale, options, cancellation);
+    }
+
+    /// <summary>Analyses an image decoded at <paramref name="scale"/>, with boxes and landmarks mapped back to the original pixels.</summary>
+    private FaceAnalysis AnalyzeDecoded(SKBitmap image, float scale, AnalyzeOptions options, CancellationToken cancellation)
+    {
         if (scale == 1) return Analyze(image, options, cancellation);
         var analysis = Analyze(image, options, Options.MinFaceSize * scale, cancellation);
         var back = 1 / scale;

@@ -8,63 +8,69 @@ namespace Lookalike.Gallery;
 
 /// <summary>
 /// Indexes a folder of photos, one sub-folder per person (the folder name is the identity, in any script; a file
-/// directly in the root is named by its file name), incrementally: unchanged files (same size and mtime, or same
+/// directly in the root is named by its file name), or a .zip / .tar.gz of such folders read in place
+/// (<see cref="IndexOptions.ArchiveLimits"/>), incrementally: unchanged files (same size and mtime, or same
 /// SHA-256) are not embedded again, changed and new ones are, deleted ones are removed. Every file gets an outcome.
 /// For a photo with several faces the largest is kept and the file is flagged.
 /// </summary>
 public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
 {
     /// <summary>Brings the store up to date with the photos under <paramref name="root"/>: embeds new and changed files, removes deleted ones, records an outcome for every file.</summary>
-    /// <param name="root">The gallery folder (one sub-folder per person).</param>
+    /// <param name="root">
+    /// The gallery folder (one sub-folder per person), or a .zip or .tar.gz of it. An archive's entries are stored as
+    /// <c>archive path/entry name</c> and read into memory one at a time, never extracted; when every entry lies in
+    /// one folder holding the person folders (lfw.tgz's lfw/), that folder is the root.
+    /// </param>
     /// <param name="options">Workers, batch size, timeout, labels; the defaults when null.</param>
     /// <param name="progress">Receives progress as files are processed; null for none.</param>
     /// <param name="cancellation">Stops taking new files (running ones finish); what was done is written and the report says it was cancelled.</param>
+    /// <exception cref="GalleryArchiveException">an archive that is refused (a name leaving it, a zip bomb) or unreadable; nothing is written.</exception>
     public IndexReport Index(string root, IndexOptions? options = null, IProgress<IndexProgress>? progress = null,
         CancellationToken cancellation = default)
     {
         options ??= new IndexOptions();
         var started = DateTime.UtcNow;
         root = Path.GetFullPath(root).TrimEnd('/');
-        if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"folder not found: {root}");
+        // An archive is opened (listed and checked whole) before anything is written: a refused one leaves the store as it was.
+        using var archive = File.Exists(root) ? GalleryArchive.Open(root, options.ArchiveLimits) : null;
+        if (archive is null && !Directory.Exists(root)) throw new DirectoryNotFoundException($"folder not found: {root}");
 
-        var paths = Directory.EnumerateFiles(root, "*", new EnumerationOptions
-        {
-            RecurseSubdirectories = true,
-            AttributesToSkip = 0,
-            IgnoreInaccessible = false,
-        }).Order(StringComparer.Ordinal).ToList();
+        var sources = archive is null ? FolderFiles(root) : [.. archive.Entries.Select(e => new Source(archive.PathOf(e), e.Size, e.MtimeTicks, e))];
+        var identityRoot = archive?.Root ?? root;
+        var paths = sources.ConvertAll(f => f.Path);
         var known = store.FilesUnder(root);
         var counts = Enum.GetValues<Outcome>().ToDictionary(o => o, _ => 0);
         var problems = new ConcurrentBag<FileRecord>();
         var removed = known.Keys.Except(paths, StringComparer.Ordinal).ToList();
         if (removed.Count > 0) store.RemoveFiles(removed);
 
-        var todo = new List<(string Path, string Identity, FileInfo Info)>();
+        var todo = new List<(Source File, string Identity)>();
         var unlabelled = new List<FileResult>();
         var touched = new List<FileRecord>();
         var done = 0;
-        foreach (var path in paths)
+        foreach (var file in sources)
         {
-            var info = new FileInfo(path);
-            var identity = IdentityOf(root, path, options.Labels);
+            var path = file.Path;
+            var identity = IdentityOf(identityRoot, path, options.Labels);
             if (identity is null)
             {
                 counts[Outcome.Unlabelled]++;
-                var record = new FileRecord(path, "", "", info.Length, info.LastWriteTimeUtc.Ticks, Outcome.Unlabelled, "no label in the labels file", pipeline.ModelId);
+                var record = new FileRecord(path, "", "", file.Size, file.MtimeTicks, Outcome.Unlabelled, "no label in the labels file", pipeline.ModelId);
                 problems.Add(record);
                 unlabelled.Add(new FileResult(record, null)); // stored too: replaces (and drops the face of) an earlier labelled run
                 done++;
                 continue;
             }
             if (known.TryGetValue(path, out var old) && old.Identity == identity && old.Model == pipeline.ModelId && old.Outcome != Outcome.TimedOut
-                && old.Size == info.Length && old.MtimeTicks == info.LastWriteTimeUtc.Ticks)
+                && old.Size == file.Size && old.MtimeTicks == file.MtimeTicks)
             {
                 counts[Outcome.Unchanged]++;
                 done++;
                 continue;
             }
-            todo.Add((path, identity, info));
+            todo.Add((file, identity));
         }
+        archive?.Want(todo.Select(t => t.File.Entry!), pipeline.Options.Limits.MaxBytes);
         if (unlabelled.Count > 0) store.Write(unlabelled);
         progress?.Report(new IndexProgress(done, paths.Count, 0));
 
@@ -116,16 +122,19 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
         }
 
         // The analysis of a file, or, when its content is unchanged (same SHA-256), only its new fingerprint.
-        (FileResult? Result, FileRecord? Touch) Handle((string Path, string Identity, FileInfo Info) item)
+        (FileResult? Result, FileRecord? Touch) Handle((Source File, string Identity) item)
         {
-            known.TryGetValue(item.Path, out var old);
-            var sha = Sha256(item.Path);
+            var file = item.File;
+            known.TryGetValue(file.Path, out var old);
+            // An archive entry is read into memory once, for both its hash and its analysis.
+            var (bytes, failed) = file.Entry is null ? (null, null) : ReadEntry(archive!, file.Entry);
+            var sha = file.Entry is null ? Sha256(file.Path) : bytes is null ? null : Convert.ToHexStringLower(SHA256.HashData(bytes));
             // A file that cannot be read has no hash: it is unchanged when it was unreadable (and hashless) before too.
             var same = sha is null ? old is { Outcome: Outcome.Unreadable, Sha256.Length: 0 } : old?.Sha256 == sha;
             if (old is not null && same && old.Identity == item.Identity && old.Model == pipeline.ModelId
                 && old.Outcome != Outcome.TimedOut)
-                return (null, old with { Size = item.Info.Length, MtimeTicks = item.Info.LastWriteTimeUtc.Ticks });
-            return (Process(item.Path, item.Identity, sha ?? "", item.Info, options), null);
+                return (null, old with { Size = file.Size, MtimeTicks = file.MtimeTicks });
+            return (Process(file, item.Identity, sha ?? "", bytes, failed, options), null);
         }
 
         try
@@ -133,7 +142,7 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
             RunWorkers(todo.Count, Math.Max(1, options.Workers), options.FileTimeout, cancellation,
                 k => Handle(todo[k]),
                 (_, r) => Finish(r.Result, r.Touch),
-                k => Finish(new FileResult(new FileRecord(todo[k].Path, todo[k].Identity, "", todo[k].Info.Length, todo[k].Info.LastWriteTimeUtc.Ticks,
+                k => Finish(new FileResult(new FileRecord(todo[k].File.Path, todo[k].Identity, "", todo[k].File.Size, todo[k].File.MtimeTicks,
                     Outcome.TimedOut, string.Create(CultureInfo.InvariantCulture, $"still running after {options.FileTimeout.TotalSeconds:F0} s"), pipeline.ModelId), null), null));
         }
         catch (InvalidOperationException) when (results.IsAddingCompleted)
@@ -229,15 +238,19 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
         public long Started;
     }
 
-    /// <summary>Analyses one file and decides its outcome. Never throws for a bad image.</summary>
-    private FileResult Process(string path, string identity, string sha, FileInfo info, IndexOptions options)
+    /// <summary>
+    /// Analyses one file (an archive entry from its <paramref name="bytes"/>, or the error that reading it gave) and
+    /// decides its outcome. Never throws for a bad image.
+    /// </summary>
+    private FileResult Process(Source file, string identity, string sha, byte[]? bytes, ImageLoadException? failed, IndexOptions options)
     {
         FileRecord Record(Outcome o, string? detail) =>
-            new(path, identity, sha, info.Length, info.LastWriteTimeUtc.Ticks, o, detail, pipeline.ModelId);
+            new(file.Path, identity, sha, file.Size, file.MtimeTicks, o, detail, pipeline.ModelId);
         FaceAnalysis analysis;
         try
         {
-            analysis = pipeline.Analyze(path, options.Analysis);
+            if (failed is not null) throw failed;
+            analysis = bytes is null ? pipeline.Analyze(file.Path, options.Analysis) : pipeline.Analyze(bytes, options.Analysis);
         }
         catch (ImageLoadException e)
         {
@@ -254,6 +267,36 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
             ? new FileResult(Record(Outcome.MultipleFaces, $"{analysis.Faces.Count} faces; kept the largest"), face)
             : new FileResult(Record(Outcome.Indexed, null), face);
     }
+
+    /// <summary>An archive entry's bytes, or why it has none (a link, over the size limit, unreadable).</summary>
+    private static (byte[]? Bytes, ImageLoadException? Failed) ReadEntry(GalleryArchive archive, ArchiveEntry entry)
+    {
+        if (entry.Problem is { } problem) return (null, new ImageLoadException(ImageProblem.Unreadable, problem));
+        try
+        {
+            return (archive.Read(entry), null);
+        }
+        catch (ImageLoadException e)
+        {
+            return (null, e);
+        }
+    }
+
+    /// <summary>Every file under a folder, by path (ordinal), with its size and mtime.</summary>
+    private static List<Source> FolderFiles(string root) =>
+        [.. Directory.EnumerateFiles(root, "*", new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            AttributesToSkip = 0,
+            IgnoreInaccessible = false,
+        }).Order(StringComparer.Ordinal).Select(path =>
+        {
+            var info = new FileInfo(path);
+            return new Source(path, info.Exists ? info.Length : 0, info.LastWriteTimeUtc.Ticks, null); // a dangling link: unreadable
+        })];
+
+    /// <summary>A file to index: its stored path and fingerprint, and for an archive its entry.</summary>
+    private sealed record Source(string Path, long Size, long MtimeTicks, ArchiveEntry? Entry);
 
     /// <summary>The identity of a file: its label, the first folder under the root, or for a file in the root its name.</summary>
     internal static string? IdentityOf(string root, string path, IReadOnlyDictionary<string, string>? labels)

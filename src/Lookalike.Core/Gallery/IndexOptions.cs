@@ -21,4 +21,6 @@ public sealed record IndexOptions
     public AnalyzeOptions Analysis { get; init; } = AnalyzeOptions.Indexing;
     /// <summary>Optional labels: full path → identity. Files under the root without a label are 'unlabelled'.</summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
+    /// <summary>What a .zip or .tar.gz given as the gallery may unpack to (zip-bomb limits).</summary>
+    public ArchiveLimits ArchiveLimits { get; init; } = ArchiveLimits.Default;
 }
