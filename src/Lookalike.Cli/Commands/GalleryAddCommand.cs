@@ -19,7 +19,7 @@ internal static class GalleryAddCommand
         cmd.SetAction(parse => cli.Run(parse, () =>
         {
             var root = Path.GetFullPath(parse.GetValue(dir)!);
-            if (!Directory.Exists(root) && !File.Exists(root)) throw new CliException($"folder not found: {root}");
+            if (!Directory.Exists(root) && !File.Exists(root)) throw new CliException($"folder or archive not found: {root}");
             if (parse.GetValue(maxUnpacked) is not (> 0 and var gib)) throw new CliException("--max-unpacked-gb must be more than 0");
             using var pipeline = cli.Pipeline(parse);
             using var store = GalleryStore.Open(parse.GetValue(db)!);

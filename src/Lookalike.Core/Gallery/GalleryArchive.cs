@@ -212,8 +212,8 @@ internal sealed class GalleryArchive : IDisposable
                 var e = _tarReader.GetNextEntry();
                 _tarPosition++;
                 if (e is null) break;
-                if (_tarPosition == entry.Index) return Capture(() => e.DataStream!, entry);
-                if (_wanted.TryGetValue(_tarPosition, out var other)) _ahead[_tarPosition] = Capture(() => e.DataStream!, other);
+                if (_tarPosition == entry.Index) return Capture(() => e.DataStream, entry);
+                if (_wanted.TryGetValue(_tarPosition, out var other)) _ahead[_tarPosition] = Capture(() => e.DataStream, other);
             }
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or IOException)
@@ -227,7 +227,7 @@ internal sealed class GalleryArchive : IDisposable
     /// Reads one entry whole into memory: at most its listed size (a larger one is 'too_large' unread), and refused
     /// when its data is longer or shorter than listed (a forged size). Errors are values, for the entry's outcome.
     /// </summary>
-    private (byte[]?, ImageLoadException?) Capture(Func<Stream> open, ArchiveEntry entry)
+    private (byte[]?, ImageLoadException?) Capture(Func<Stream?> open, ArchiveEntry entry)
     {
         if (entry.Size > _maxBytes)
             return (null, new ImageLoadException(ImageProblem.TooLarge,
@@ -235,6 +235,7 @@ internal sealed class GalleryArchive : IDisposable
         try
         {
             using var data = open();
+            if (data is null) return ([], null); // a tar entry without data: empty
             var bytes = new byte[entry.Size];
             if (data.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) < bytes.Length)
                 return (null, new ImageLoadException(ImageProblem.Unreadable, "entry is shorter than the archive says"));
