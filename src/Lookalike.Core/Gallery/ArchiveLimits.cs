@@ -10,7 +10,7 @@ public sealed record ArchiveLimits
     /// <summary>The defaults: 64 GiB in all, entries over 1 MiB at most 100 times smaller compressed.</summary>
     public static readonly ArchiveLimits Default = new();
 
-    /// <summary>Most bytes the whole archive may decompress to (VGGFace2, the largest public set listed in README, is about 36 GB).</summary>
+    /// <summary>Most bytes the whole archive may decompress to (VGGFace2's training archive, the largest set README lists, is 37.9 GB).</summary>
     public long MaxTotalBytes { get; init; } = 64L << 30;
 
     /// <summary>Most an entry may shrink when compressed (uncompressed / compressed); photos hardly compress at all.</summary>

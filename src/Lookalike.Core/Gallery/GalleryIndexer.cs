@@ -122,12 +122,15 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
         }
 
         // The analysis of a file, or, when its content is unchanged (same SHA-256), only its new fingerprint.
-        (FileResult? Result, FileRecord? Touch) Handle((Source File, string Identity) item)
+        (FileResult? Result, FileRecord? Touch) Handle((Source File, string Identity) item, Action startClock)
         {
             var file = item.File;
             known.TryGetValue(file.Path, out var old);
             // An archive entry is read into memory once, for both its hash and its analysis.
             var (bytes, failed) = file.Entry is null ? (null, null) : ReadEntry(archive!, file.Entry);
+            // Reaching an entry of a tar.gz can mean decompressing a long way (it is read in order): the time limit is
+            // for analysing a photo, so it starts when the photo is in memory.
+            startClock();
             var sha = file.Entry is null ? Sha256(file.Path) : bytes is null ? null : Convert.ToHexStringLower(SHA256.HashData(bytes));
             // A file that cannot be read has no hash: it is unchanged when it was unreadable (and hashless) before too.
             var same = sha is null ? old is { Outcome: Outcome.Unreadable, Sha256.Length: 0 } : old?.Sha256 == sha;
@@ -140,7 +143,7 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
         try
         {
             RunWorkers(todo.Count, Math.Max(1, options.Workers), options.FileTimeout, cancellation,
-                k => Handle(todo[k]),
+                (k, startClock) => Handle(todo[k], startClock),
                 (_, r) => Finish(r.Result, r.Touch),
                 k => Finish(new FileResult(new FileRecord(todo[k].File.Path, todo[k].Identity, "", todo[k].File.Size, todo[k].File.MtimeTicks,
                     Outcome.TimedOut, string.Create(CultureInfo.InvariantCulture, $"still running after {options.FileTimeout.TotalSeconds:F0} s"), pipeline.ModelId), null), null));
@@ -166,10 +169,12 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
     /// 380 to 630 MB over 10,000 photos), and nothing waits for a pool that grows slowly on 2 cores. A watchdog (this
     /// thread) gives up on an item whose work still runs after <paramref name="timeout"/>: <paramref name="timedOut"/>
     /// records it and a fresh thread takes the worker's place; the stuck one (a native call cannot be stopped safely)
-    /// ends on its own and its result is dropped. Each item is delivered or timed out, never both.
+    /// ends on its own and its result is dropped. Each item is delivered or timed out, never both. An item's clock starts
+    /// when its work calls the action it is given (after reading its input, which for an archive entry can mean
+    /// decompressing a long way), not when the item is taken.
     /// </summary>
     private static void RunWorkers<T>(int count, int workers, TimeSpan timeout, CancellationToken cancellation,
-        Func<int, T> work, Action<int, T> deliver, Action<int> timedOut)
+        Func<int, Action, T> work, Action<int, T> deliver, Action<int> timedOut)
     {
         const int Idle = -1, Finished = -2, Abandoned = -3;
         var next = -1;
@@ -188,8 +193,8 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
                     {
                         var k = Interlocked.Increment(ref next);
                         if (k >= count) break;
-                        lock (slot) (slot.Item, slot.Started) = (k, Environment.TickCount64);
-                        var result = work(k);
+                        lock (slot) (slot.Item, slot.Started) = (k, long.MaxValue); // not started: never over the timeout
+                        var result = work(k, () => { lock (slot) if (slot.Item == k) slot.Started = Environment.TickCount64; });
                         lock (slot)
                         {
                             if (slot.Item == Abandoned) return; // the watchdog has recorded it as timed out
