@@ -274,6 +274,7 @@ internal sealed class GalleryArchive : IDisposable
 
     private static string Megabytes(long bytes)
     {
+        if (bytes < 1024) return "under 1 KiB"; // (a tar.gz's compressed bytes per entry are known only to the gzip buffer)
         var (value, unit) = bytes >= 1L << 30 ? (bytes / (double)(1L << 30), "GiB") : bytes >= 1L << 20 ? (bytes / (double)(1L << 20), "MiB") : (bytes / 1024.0, "KiB");
         return string.Create(CultureInfo.InvariantCulture, $"{value:0.#} {unit}");
     }
