@@ -211,17 +211,18 @@ public sealed class QuantizedIndex
         var sum = 0;
         if (Avx2.IsSupported && a.Length >= 32)
         {
+            // vpmaddubsw multiplies unsigned by signed bytes: |b| times a with b's sign is a*b, and each adjacent pair
+            // sums to at most 2*127*127 < 32767 in int16 (codes are clamped to ±127); vpmaddwd then widens to int32.
+            // 4 instructions per 32 codes instead of 8 widening ones: 1.6x faster on one core measured (bench/issue #14).
             var acc = Vector256<int>.Zero;
+            var ones = Vector256.Create((short)1);
             ref var ra = ref MemoryMarshal.GetReference(a);
             ref var rb = ref MemoryMarshal.GetReference(b);
             for (; i + 32 <= a.Length; i += 32)
             {
                 var va = Vector256.LoadUnsafe(ref ra, (nuint)i);
                 var vb = Vector256.LoadUnsafe(ref rb, (nuint)i);
-                var (aLo, aHi) = (Avx2.ConvertToVector256Int16(va.GetLower()), Avx2.ConvertToVector256Int16(va.GetUpper()));
-                var (bLo, bHi) = (Avx2.ConvertToVector256Int16(vb.GetLower()), Avx2.ConvertToVector256Int16(vb.GetUpper()));
-                acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(aLo, bLo));
-                acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(aHi, bHi));
+                acc = Avx2.Add(acc, Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(Avx2.Abs(vb), Avx2.Sign(va, vb)), ones));
             }
             sum = Vector256.Sum(acc);
         }
@@ -233,12 +234,16 @@ public sealed class QuantizedIndex
     private sealed class TopK(int k)
     {
         private readonly PriorityQueue<int, float> _heap = new(k + 1);
+        // The k-th best score once the heap is full (a row must beat it): one compare per row on the hot path.
+        private float _bar = float.NegativeInfinity;
 
         /// <summary>Keeps the row if it is among the best so far; removed rows are checked only then, off the hot path.</summary>
         public void Offer(int row, float score, bool[] removed)
         {
-            if (_heap.Count < k) { if (!removed[row]) _heap.Enqueue(row, score); }
-            else if (_heap.TryPeek(out _, out var worst) && score > worst && !removed[row]) _heap.DequeueEnqueue(row, score);
+            if (score <= _bar || removed[row]) return;
+            if (_heap.Count < k) _heap.Enqueue(row, score);
+            else _heap.DequeueEnqueue(row, score);
+            if (_heap.Count == k) _heap.TryPeek(out _, out _bar);
         }
 
         public ScoredRow[] Sorted()
