@@ -11,7 +11,7 @@ namespace Lookalike.Search;
 /// faces in 0.52 GB. A query scans all rows with integer dot products (AVX2 where present), in parallel over
 /// cores, and returns the best candidates by approximate cosine; callers re-rank those with the float embeddings.
 /// </summary>
-public sealed class QuantizedIndex
+public sealed partial class QuantizedIndex
 {
     private sbyte[] _codes;
     private float[] _scales;
@@ -30,7 +30,7 @@ public sealed class QuantizedIndex
         if (dimension <= 0) throw new ArgumentOutOfRangeException(nameof(dimension));
         Dimension = dimension;
         capacity = Math.Max(capacity, growable ? 16 : 0);
-        _codes = new sbyte[(long)dimension * capacity];
+        _codes = NewCodes((long)dimension * capacity);
         _scales = new float[capacity];
         _keys = new long[capacity];
         _groups = new long[capacity];
@@ -81,12 +81,41 @@ public sealed class QuantizedIndex
         if (rows <= _scales.Length) return;
         if (!_growable) throw new InvalidOperationException($"the index is full ({Count} rows)");
         var capacity = Math.Max(rows, _scales.Length * 2);
-        Array.Resize(ref _codes, checked(capacity * Dimension));
+        var codes = NewCodes(checked(capacity * Dimension));
+        _codes.AsSpan(0, Count * Dimension).CopyTo(codes);
+        _codes = codes;
         Array.Resize(ref _scales, capacity);
         Array.Resize(ref _keys, capacity);
         Array.Resize(ref _groups, capacity);
         Array.Resize(ref _removed, capacity);
     }
+
+    private const int HugePage = 2 << 20;
+
+    /// <summary>
+    /// The codes array. Large ones are left uninitialised (rows are written before they count) and, on Linux, advised
+    /// to use transparent huge pages: a fresh process faulting in 0.5 GB page by page took 3.7-6 s on the 2-core VM,
+    /// 1.5-2.3 s with 2 MB pages (same run, alternating; issue #14's 1M bench), and opening the index is most of a `match`.
+    /// </summary>
+    private static sbyte[] NewCodes(long length)
+    {
+        if (length < 4 * HugePage || !OperatingSystem.IsLinux()) return new sbyte[length];
+        var codes = GC.AllocateUninitializedArray<sbyte>(checked((int)length), pinned: true);
+        unsafe
+        {
+            fixed (sbyte* p = codes)
+            {
+                var start = ((nint)p + HugePage - 1) & ~(nint)(HugePage - 1);
+                var end = ((nint)p + (nint)length) & ~(nint)(HugePage - 1);
+                // Advice only: where huge pages are off (or the call fails) the array works as any other.
+                if (end > start) _ = Madvise(start, (nuint)(end - start), 14 /* MADV_HUGEPAGE */);
+            }
+        }
+        return codes;
+    }
+
+    [LibraryImport("libc", EntryPoint = "madvise")]
+    private static partial int Madvise(nint address, nuint length, int advice);
 
     /// <summary>The caller's key of <paramref name="row"/> (a store's face id).</summary>
     public long KeyOf(int row) => _keys[row];
