@@ -27,6 +27,18 @@ public class QuantizedIndexTests
     }
 
     [Fact]
+    public void Int8_dot_is_exact_at_the_largest_codes()
+    {
+        // The AVX2 kernel sums pairs of products in int16 before widening: the largest codes (±127, as Quantize clamps) must not saturate.
+        foreach (var (x, y) in new (sbyte, sbyte)[] { (127, 127), (-127, -127), (127, -127), (-127, 127) })
+        {
+            var a = Enumerable.Repeat(x, 512).ToArray();
+            var b = Enumerable.Repeat(y, 512).ToArray();
+            Assert.Equal(512 * x * y, QuantizedIndex.Dot(a, b));
+        }
+    }
+
+    [Fact]
     public void Recall_at_10_against_exact_float_search_on_100k_faces()
     {
         const int n = 100_000, d = 512;

@@ -42,7 +42,8 @@ internal static class GalleryScaleBench
         var photo = Path.Combine(celebs, query);
 
         var smallFaces = Seed(pipeline, celebs, small, Line);
-        var thumbnail = Build(pipeline, small, big, size, Line);
+        byte[] thumbnail;
+        using (var bigStore = new SqliteGalleryStore(big)) thumbnail = Build(pipeline, small, bigStore, size, 5_000, Line);
 
         // `lookalike match` end to end (process start, models, photo, search), warm: each gallery's index file exists.
         double Match(string db)
@@ -122,7 +123,7 @@ internal static class GalleryScaleBench
     }
 
     /// <summary>celebs-24's gallery split indexed into its own gallery, as `gallery add` does (reused when present). Returns its face count.</summary>
-    private static int Seed(FacePipeline pipeline, string celebs, string db, Action<string> line)
+    internal static int Seed(FacePipeline pipeline, string celebs, string db, Action<string> line)
     {
         using var store = new SqliteGalleryStore(db);
         if (store.FaceCount() > 0) return store.FaceCount();
@@ -133,9 +134,9 @@ internal static class GalleryScaleBench
         return store.FaceCount();
     }
 
-    /// <summary>The big gallery: the seed's rows, then copies under new identities up to <paramref name="size"/> faces, written through the store API.</summary>
+    /// <summary>The big gallery: the seed's rows, then copies under new identities up to <paramref name="size"/> faces, written through the store API in batches of <paramref name="batch"/>.</summary>
     /// <returns>A seed thumbnail, for faces added later.</returns>
-    private static byte[] Build(FacePipeline pipeline, string seedDb, string db, int size, Action<string> line)
+    internal static byte[] Build(FacePipeline pipeline, string seedDb, IGalleryStore store, int size, int batch, Action<string> line)
     {
         List<StoredFace> seed;
         byte[][] thumbnails;
@@ -144,13 +145,11 @@ internal static class GalleryScaleBench
             seed = s.Faces(pipeline.ModelId);
             thumbnails = [.. seed.Select(f => s.Thumbnail(f.Id)!)];
         }
-        using var store = new SqliteGalleryStore(db);
         var have = store.FaceCount();
         if (have >= size) return thumbnails[0];
-        line($"writing {size - have:N0} synthetic faces into {db} ...");
+        line($"writing {size - have:N0} synthetic faces into {store.Location} ...");
         var random = new Random(size);
         var sw = Stopwatch.StartNew();
-        const int batch = 5_000;
         var noise = new float[pipeline.Dimension];
         for (var start = have; start < size; start += batch)
         {
@@ -168,7 +167,7 @@ internal static class GalleryScaleBench
                 results.Add(new FileResult(new FileRecord($"synthetic:{i:D8}", identity, "", 0, 0, Outcome.Indexed, "synthetic", pipeline.ModelId), face));
             }
             store.Write(results);
-            if ((start / batch) % 20 == 0) line($"  {Math.Min(size, start + batch):N0} faces, {sw.Elapsed.TotalSeconds:F0} s");
+            if ((start / batch) % Math.Max(1, 100_000 / batch) == 0) line($"  {Math.Min(size, start + batch):N0} faces, {sw.Elapsed.TotalSeconds:F0} s");
         }
         line($"  {size:N0} faces written in {sw.Elapsed.TotalSeconds:F0} s");
         return thumbnails[0];

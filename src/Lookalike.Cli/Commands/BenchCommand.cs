@@ -28,14 +28,17 @@ internal static class BenchCommand
         var indexFiles = new Option<int>("--index-files") { Description = "Photos indexed for the throughput figure", DefaultValueFactory = _ => 160 };
         var memoryFiles = new Option<int>("--memory-files") { Description = "Only check memory: index this many photos (shared/data, cycled) and print memory every tenth" };
         var galleryFaces = new Option<int>("--gallery-faces") { Description = "Only the product path at scale: a synthetic gallery of this many faces (built once, reused), timed through match and the server's code" };
-        var galleryStore = new Option<string?>("--gallery-store") { Description = "SQLite file for --gallery-faces (default: ~/.cache/lookalike/bench/gallery-N.db)" };
+        var galleryStore = new Option<string?>("--gallery-store") { Description = "SQLite file for --gallery-faces (default: ~/.cache/lookalike/bench/gallery-N.db), or a postgres:// URL: the pgvector figures (HNSW build, latency and recall@10 per ef_search, server memory)" };
         var cmd = new Command("bench", "Time each pipeline stage, search over 10k and 100k faces, and indexing throughput") { photo, folder, iterations, indexFiles, memoryFiles, galleryFaces, galleryStore };
         cmd.SetAction(parse => cli.Run(parse, () =>
         {
             using var pipeline = cli.Pipeline(parse);
             var json = CliContext.Json(parse);
             if (parse.GetValue(memoryFiles) is > 0 and var files) return MemoryOverIndexing(pipeline, files, cli.Console, json);
-            if (parse.GetValue(galleryFaces) is > 0 and var faces) return GalleryScaleBench.Run(cli.Console, pipeline, faces, parse.GetValue(galleryStore), json);
+            if (parse.GetValue(galleryFaces) is > 0 and var faces && parse.GetValue(galleryStore) is { } pg
+                && (pg.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || pg.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)))
+                return PostgresScaleBench.Run(cli.Console, pipeline, faces, pg, json);
+            if (parse.GetValue(galleryFaces) is > 0 and var size) return GalleryScaleBench.Run(cli.Console, pipeline, size, parse.GetValue(galleryStore), json);
             var n = Math.Max(3, parse.GetValue(iterations));
             var jpeg = parse.GetValue(photo) is { } p ? File.ReadAllBytes(p.FullName) : Sample1280x720();
             var bench = new BenchLines(cli.Console, json);
