@@ -165,7 +165,7 @@ let stream = null, frozen = false, socket = null, encoding = false, seq = 0;
 const video = $('video'), overlay = $('overlay'), grab = document.createElement('canvas');
 const inFlight = new Map(); // seq → capture time (performance.now)
 const tracks = new Map(); // track_id → { box, vx, vy, vw, t, seen, label, matches, color }
-window.liveStats = { sent: 0, answers: 0, dropped: 0, errors: 0, draws: 0, movedDraws: 0, labelChanges: 0, recognitions: 0, latencyMs: 0, labels: [] };
+window.liveStats = { sent: 0, answers: 0, dropped: 0, errors: 0, draws: 0, movedDraws: 0, labelChanges: 0, recognitions: 0, latencyMs: 0, labels: [], labelsSeen: [], startedAt: 0, namedAt: 0 };
 const maxInFlight = 2, fadeMs = 600, aheadMs = 250;
 
 async function liveUrl() {
@@ -178,6 +178,7 @@ $('live-start').addEventListener('click', async () => {
   const status = $('live-status');
   if (stream) { stopLive(); return; }
   try {
+    liveStats.startedAt = performance.now();
     stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
     video.srcObject = stream;
     await video.play();
@@ -265,6 +266,8 @@ function applyAnswer(m, captured) {
       t.vw = 0.5 * t.vw + 0.5 * (b.width - t.box.width) / dt;
     }
     if (t.label && f.label && t.label !== f.label) liveStats.labelChanges++;
+    if (f.label && !liveStats.labelsSeen.includes(f.label)) liveStats.labelsSeen.push(f.label);
+    if (f.label && !liveStats.namedAt) liveStats.namedAt = now;
     if (f.label !== t.label || f.recognized) changed = true;
     Object.assign(t, { box: b, t: captured, seen: now, label: f.label, matches: f.matches });
   });
