@@ -5,15 +5,15 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Lookalike.Faces;
 using Lookalike.Imaging;
-using SkiaSharp;
 
 namespace Lookalike.Web;
 
 /// <summary>
 /// One live WebSocket. Receiving keeps only the newest frame not yet analysed (an older one still waiting is answered
 /// <c>dropped</c>: frames are never queued); analysing decodes it and follows the faces (one detection,
-/// <see cref="StreamTracker"/>) in an analysis slot and answers at once; recognition (landmarks, embedding, search for
-/// the faces due) runs beside it on that frame, one at a time per session, and its names show in the next answers.
+/// <see cref="StreamTracker"/>, on the frame decoded at the detector's size) in an analysis slot and answers at once;
+/// recognition (landmarks, embedding, search for the faces due) runs beside it on that frame at full size, one at a
+/// time per session, and its names show in the next answers.
 /// Sending is one loop, so messages never interleave. Every client message gets exactly one answer.
 /// </summary>
 internal sealed class LiveSocketSession
@@ -114,45 +114,46 @@ internal sealed class LiveSocketSession
     {
         await foreach (var (seq, bytes, arrived) in _frames.Reader.ReadAllAsync(cancellation))
         {
-            SKBitmap? frame = null;
             try
             {
-                var faces = await _g.InAnalysisSlotAsync(() =>
+                // The detector sees 320x240 (UltraFace letterboxes into it), so a JPEG is decoded at the codec's
+                // smallest scale that keeps 320 px (a 640x480 frame at half size: a quarter of the pixels to decode).
+                // Recognition decodes its frame again at full size.
+                var (faces, width, height, scale) = await _g.InAnalysisSlotAsync(() =>
                 {
-                    frame = ImageLoader.Decode(bytes);
-                    return _tracker.Follow(frame, cancellation);
+                    using var small = ImageLoader.Decode(bytes, null, DetectorWidth, out var s);
+                    return (_tracker.Follow(small, cancellation), (int)Math.Round(small.Width / s), (int)Math.Round(small.Height / s), s);
                 }, cancellation);
-                Answer(seq, frame!, faces, arrived);
+                Answer(seq, width, height, faces, scale, arrived);
                 var due = faces.Where(f => f.RecognitionDue).ToList();
                 if (due.Count > 0 && _recognition.IsCompleted)
                 {
                     await _recognition; // surfaces a failure of the previous one
                     due.ForEach(f => _tracker.Started(f.Id));
-                    var owned = frame!;
-                    frame = null;
-                    _recognition = Task.Run(() => Recognize(owned, due, cancellation), cancellation);
+                    _recognition = Task.Run(() => Recognize(bytes, scale, due, cancellation), cancellation);
                 }
             }
             catch (ImageLoadException e)
             {
                 Send(new LiveNoticeJson("error", seq, e.Message));
             }
-            finally
-            {
-                frame?.Dispose();
-            }
         }
     }
 
-    private async Task Recognize(SKBitmap frame, List<StreamFace> due, CancellationToken cancellation)
+    private const int DetectorWidth = 320;
+
+    private static Box Unscale(Box b, float scale) => new(b.X / scale, b.Y / scale, b.Width / scale, b.Height / scale);
+
+    private async Task Recognize(byte[] bytes, float scale, List<StreamFace> due, CancellationToken cancellation)
     {
         try
         {
             await _g.InAnalysisSlotAsync(() =>
             {
+                using var frame = ImageLoader.Decode(bytes);
                 foreach (var f in due)
                 {
-                    var face = _g.Pipeline.Describe(frame, f.Detection, cancellation);
+                    var face = _g.Pipeline.Describe(frame, f.Detection with { Box = Unscale(f.Detection.Box, scale) }, cancellation);
                     if (face is null)
                     {
                         _tracker.Recognized(f.Id, null);
@@ -173,18 +174,17 @@ internal sealed class LiveSocketSession
         finally
         {
             foreach (var f in due) _tracker.Recognized(f.Id, null); // no-op for those already reported; frees the rest after a cancel
-            frame.Dispose();
         }
     }
 
-    private void Answer(long seq, SKBitmap frame, IReadOnlyList<StreamFace> faces, long arrived)
+    private void Answer(long seq, int width, int height, IReadOnlyList<StreamFace> faces, float scale, long arrived)
     {
         if (_matches.Count > 50)
             foreach (var id in _matches.Keys.Where(k => faces.All(f => f.Id != k))) _matches.TryRemove(id, out _);
         var index = _g.Index;
-        var json = faces.Select(f => new LiveFaceJson(f.Id, BoxJson.From(f.Box), Math.Round(f.Detection.Score, 4), f.Label,
+        var json = faces.Select(f => new LiveFaceJson(f.Id, BoxJson.From(Unscale(f.Box, scale)), Math.Round(f.Detection.Score, 4), f.Label,
             _matches.TryGetValue(f.Id, out var m) ? m : [], _fresh.TryRemove(f.Id, out _))).ToList();
-        Send(new LiveAnswerJson("frame", seq, frame.Width, frame.Height, json, Math.Round(Stopwatch.GetElapsedTime(arrived).TotalMilliseconds, 1),
+        Send(new LiveAnswerJson("frame", seq, width, height, json, Math.Round(Stopwatch.GetElapsedTime(arrived).TotalMilliseconds, 1),
             Interlocked.Read(ref _recognitions), Interlocked.Read(ref _dropped), new GallerySizeJson(index.Count, index.IdentityCount)));
     }
 
