@@ -116,7 +116,7 @@ public class BrowserTests(WebGalleryFixture gallery)
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "live.png"), FullPage = true });
         var (answers, draws, moved) = (after.Answers - before.Answers, after.Draws - before.Draws, after.MovedDraws - before.MovedDraws);
         var seconds = (after.Now - before.Now) / 1000;
-        var report = $"answers {answers / seconds:F1}/s, overlay draws {draws / seconds:F1}/s ({moved} moved between answers), frames sent {(after.Sent - before.Sent) / seconds:F1}/s, dropped {after.Dropped - before.Dropped}, last latency {after.LatencyMs:F0} ms, named {after.NamedAt - after.StartedAt:F0} ms after start, recognitions {after.Recognitions}";
+        var report = $"answers {answers / seconds:F1}/s, overlay draws {draws / seconds:F1}/s ({moved} moved between answers), frames sent {(after.Sent - before.Sent) / seconds:F1}/s, dropped {after.Dropped - before.Dropped}, last latency {after.LatencyMs:F0} ms, first box {after.FaceAt - after.StartedAt:F0} ms after Start, named {after.NamedAt - after.FaceAt:F0} ms after the first box, recognitions {after.Recognitions}";
         TestContext.Current.TestOutputHelper?.WriteLine(report);
         await File.WriteAllTextAsync(Path.Combine(Screenshots, "live-rates.txt"), report + Environment.NewLine);
         Assert.True(answers > 0, report);
@@ -144,7 +144,7 @@ public class BrowserTests(WebGalleryFixture gallery)
 
     /// <summary>The page's window.liveStats counters.</summary>
     private sealed record LiveStats(double Sent, double Answers, double Dropped, double Errors, double Draws, double MovedDraws, double LabelChanges,
-        double Recognitions, double LatencyMs, string[] LabelsSeen, double StartedAt, double NamedAt, double Now);
+        double Recognitions, double LatencyMs, string[] LabelsSeen, double StartedAt, double FaceAt, double NamedAt, double Now);
 
     [Fact]
     public async Task Compare_page_shows_the_verdict_on_a_phone_screen()

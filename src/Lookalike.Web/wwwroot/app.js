@@ -165,7 +165,7 @@ let stream = null, frozen = false, socket = null, encoding = false, seq = 0;
 const video = $('video'), overlay = $('overlay'), grab = document.createElement('canvas');
 const inFlight = new Map(); // seq → capture time (performance.now)
 const tracks = new Map(); // track_id → { box, vx, vy, vw, t, seen, label, matches, color }
-window.liveStats = { sent: 0, answers: 0, dropped: 0, errors: 0, draws: 0, movedDraws: 0, labelChanges: 0, recognitions: 0, latencyMs: 0, labels: [], labelsSeen: [], startedAt: 0, namedAt: 0 };
+window.liveStats = { sent: 0, answers: 0, dropped: 0, errors: 0, draws: 0, movedDraws: 0, labelChanges: 0, recognitions: 0, latencyMs: 0, labels: [], labelsSeen: [], startedAt: 0, faceAt: 0, namedAt: 0 };
 const maxInFlight = 2, fadeMs = 600, aheadMs = 250;
 
 async function liveUrl() {
@@ -272,6 +272,7 @@ function applyAnswer(m, captured) {
     Object.assign(t, { box: b, t: captured, seen: now, label: f.label, matches: f.matches });
   });
   liveStats.labels = m.faces.map((f) => f.label);
+  if (m.faces.length && !liveStats.faceAt) liveStats.faceAt = now;
   if (changed) renderLive();
   setStatus($('live-status'), `${m.faces.length} face(s) · ${Math.round(liveStats.latencyMs)} ms per frame · ${m.recognitions} recognitions`);
 }

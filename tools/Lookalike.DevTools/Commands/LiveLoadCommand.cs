@@ -11,13 +11,18 @@ namespace Lookalike.DevTools;
 /// </summary>
 internal static class LiveLoadCommand
 {
-    public static int Run(string db, string? modelsDir, FileInfo? photo, FileInfo? second, int count)
+    public static int Run(string db, string? modelsDir, FileInfo? photo, FileInfo? second, int count, DirectoryInfo? saveFrames)
     {
         var first = photo?.FullName ?? SharedData.Find("deepface-pairs/images/Angelina_Jolie/img2.jpg")
             ?? throw new CliException("no --photo given and shared/data not found");
         var other = second?.FullName ?? SharedData.Find("deepface-pairs/images/deepface_id03/img8.jpg")
             ?? throw new CliException("no --second given and shared/data not found");
         var frames = LiveLoad.Frames(first, other, count);
+        if (saveFrames is not null)
+        {
+            saveFrames.Create();
+            for (var i = 0; i < count; i += 30) File.WriteAllBytes(Path.Combine(saveFrames.FullName, $"frame{i:D4}.jpg"), frames[i]);
+        }
         var (app, http) = LoadCommand.StartLocal(new WebOptions { Db = db, ModelsDir = modelsDir });
         try
         {
