@@ -180,7 +180,14 @@ internal sealed class LiveSocketSession
     private void Answer(long seq, int width, int height, IReadOnlyList<StreamFace> faces, float scale, long arrived)
     {
         if (_matches.Count > 50)
-            foreach (var id in _matches.Keys.Where(k => faces.All(f => f.Id != k))) _matches.TryRemove(id, out _);
+        {
+            // Over 50 remembered tracks: keep only the matches of the faces in this frame.
+            foreach (var id in _matches.Keys.Where(k => faces.All(f => f.Id != k)))
+            {
+                _matches.TryRemove(id, out _);
+                _fresh.TryRemove(id, out _);
+            }
+        }
         var index = _g.Index;
         var json = faces.Select(f => new LiveFaceJson(f.Id, BoxJson.From(Unscale(f.Box, scale)), Math.Round(f.Detection.Score, 4), f.Label,
             _matches.TryGetValue(f.Id, out var m) ? m : [], _fresh.TryRemove(f.Id, out _))).ToList();
