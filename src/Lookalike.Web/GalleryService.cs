@@ -92,6 +92,37 @@ public sealed class GalleryService : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in one of the analysis slots (at most <see cref="WebOptions.Workers"/> at once,
+    /// shared with match, compare and the other live sessions), so live video never starves other requests.
+    /// </summary>
+    public async Task<T> InAnalysisSlotAsync<T>(Func<T> work, CancellationToken cancellation)
+    {
+        await _analysisSlots.WaitAsync(cancellation);
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            _analysisSlots.Release();
+        }
+    }
+
+    /// <summary>Live WebSocket sessions open now (<c>/api/live/ws</c>).</summary>
+    private int _liveSockets;
+
+    /// <summary>Counts one more live WebSocket session; false (and nothing counted) when <see cref="WebOptions.MaxLiveSessions"/> are open.</summary>
+    public bool TryOpenLiveSocket()
+    {
+        if (Interlocked.Increment(ref _liveSockets) <= Options.MaxLiveSessions) return true;
+        Interlocked.Decrement(ref _liveSockets);
+        return false;
+    }
+
+    /// <summary>A live WebSocket session ended.</summary>
+    public void CloseLiveSocket() => Interlocked.Decrement(ref _liveSockets);
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (LiveTracker Tracker, DateTime Used)> _live = new();
     private const int MaxLiveSessions = 64;
 

@@ -52,6 +52,7 @@ public static class WebApp
             await next();
         });
         app.UseLimits(options);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapOpenApi();

@@ -29,4 +29,10 @@ public sealed record WebOptions
 
     /// <summary>Images analysed at once (each model run is single-threaded).</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Live WebSocket sessions open at once (<c>/api/live/ws</c>); one more gets 429.</summary>
+    public int MaxLiveSessions { get; init; } = 8;
+
+    /// <summary>Largest frame a live WebSocket session accepts; a bigger one gets an error message (the session goes on).</summary>
+    public int MaxLiveFrameBytes { get; init; } = 2 * 1024 * 1024;
 }

@@ -17,6 +17,7 @@ public static class Api
         var read = app.MapGroup("/api").WithAccess(Access.Read).AddEndpointFilter<ImageErrorFilter>();
         read.MapMatch();
         read.MapLive();
+        read.MapLiveSocket();
         read.MapCompare();
         read.MapExplain();
         read.MapGalleryReads();

@@ -43,9 +43,9 @@ internal static class SignedLinkApi
         api.MapGet("/links", Link).WithSummary("A signed link (no key needed) to a thumbnail, an average face or the map; needs the key when reads are protected");
 
     private static Results<Ok<SignedLinkJson>, ProblemHttpResult> Link(string? path, SignedLinks links) =>
-        path is not null && (path == "/api/gallery/map" || path.StartsWith("/api/faces/", StringComparison.Ordinal) || path.StartsWith("/api/gallery/", StringComparison.Ordinal) && path.EndsWith("/average", StringComparison.Ordinal))
+        path is not null && (path == "/api/gallery/map" || path == LiveSocketApi.Path || path.StartsWith("/api/faces/", StringComparison.Ordinal) || path.StartsWith("/api/gallery/", StringComparison.Ordinal) && path.EndsWith("/average", StringComparison.Ordinal))
             ? TypedResults.Ok(new SignedLinkJson(links.Sign(path)))
-            : Problems.Of(400, "give 'path': /api/gallery/map, /api/faces/{id}/thumbnail or /api/gallery/{identity}/average");
+            : Problems.Of(400, "give 'path': /api/gallery/map, /api/faces/{id}/thumbnail, /api/gallery/{identity}/average or /api/live/ws");
 }
 
 /// <summary>The answer of <c>GET /api/links</c>.</summary>

@@ -1,5 +1,5 @@
 'use strict';
-// Lookalike page: all work happens on the server (POST /api/match, /api/compare); this only draws.
+// Lookalike page: all work happens on the server (POST /api/match, /api/compare, the /api/live/ws socket); this only draws.
 const $ = (id) => document.getElementById(id);
 const colors = ['#2bd46a', '#ffb020', '#39a0ff', '#ff5c8a', '#b07cff'];
 
@@ -157,62 +157,223 @@ document.addEventListener('paste', (e) => {
   if (item) matchFile(item.getAsFile());
 });
 
-// ---- Live: a few frames a second from the webcam
-let stream = null, frozen = false, busy = false, timer = null;
-const session = Math.random().toString(36).slice(2);
-const video = $('video'), overlay = $('overlay');
+// ---- Live: one WebSocket (/api/live/ws). Frames go up as fast as the server answers (at most 2 in flight; the
+// server drops a waiting frame when a newer one arrives); every answer moves the boxes, and between answers the overlay
+// is redrawn on every animation frame with each box carried along by its track's motion. Names change only when the
+// server's label does (hysteresis there); faces that leave fade out. window.liveStats counts it all, for tests.
+let stream = null, frozen = false, socket = null, encoding = false, seq = 0;
+const video = $('video'), overlay = $('overlay'), grab = document.createElement('canvas');
+const inFlight = new Map(); // seq → capture time (performance.now)
+const tracks = new Map(); // track_id → { box, vx, vy, vw, t, seen, label, matches, color }
+window.liveStats = { sent: 0, answers: 0, dropped: 0, errors: 0, draws: 0, movedDraws: 0, labelChanges: 0, recognitions: 0, latencyMs: 0, labels: [], labelsSeen: [], startedAt: 0, faceAt: 0, namedAt: 0 };
+const maxInFlight = 2, fadeMs = 600, aheadMs = 250;
+
+async function liveUrl() {
+  // A browser cannot set headers on a WebSocket: the page asks for a signed link (sent with the key when it has one).
+  const link = await (await api('/api/links?path=' + encodeURIComponent('/api/live/ws'))).json();
+  return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + link.url + '&top=3';
+}
+
 $('live-start').addEventListener('click', async () => {
   const status = $('live-status');
   if (stream) { stopLive(); return; }
   try {
+    liveStats.startedAt = performance.now();
     stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
     video.srcObject = stream;
     await video.play();
+    socket = new WebSocket(await liveUrl());
+    socket.binaryType = 'arraybuffer';
+    socket.onmessage = (e) => onAnswer(JSON.parse(e.data));
+    socket.onclose = (e) => { if (stream) setStatus(status, 'Live connection closed' + (e.reason ? ': ' + e.reason : ''), true); };
+    socket.onopen = () => { setStatus(status, 'Live'); pump(); };
     $('live-start').textContent = 'Stop camera';
     $('live-freeze').disabled = false;
-    setStatus(status, 'Live');
-    timer = setInterval(sendFrame, 150);
+    $('live-snapshot').disabled = false;
+    video.requestVideoFrameCallback(onVideoFrame);
+    requestAnimationFrame(drawOverlay);
   } catch (e) {
     setStatus(status, 'Camera not available: ' + e.message, true);
     stream = null;
   }
 });
-$('live-freeze').addEventListener('click', () => {
-  frozen = !frozen;
-  if (frozen) video.pause(); else video.play();
+function freeze(on) {
+  frozen = on;
+  if (frozen) video.pause(); else { video.play(); pump(); }
   $('live-freeze').textContent = frozen ? 'Resume' : 'Freeze';
-});
+}
+$('live-freeze').addEventListener('click', () => freeze(!frozen));
 function stopLive() {
-  clearInterval(timer);
+  if (socket) socket.close();
+  socket = null;
   stream.getTracks().forEach((t) => t.stop());
   stream = null; frozen = false;
+  inFlight.clear(); tracks.clear();
+  overlay.getContext('2d').clearRect(0, 0, overlay.width, overlay.height);
   $('live-start').textContent = 'Start camera';
+  $('live-freeze').textContent = 'Freeze';
   $('live-freeze').disabled = true;
+  $('live-snapshot').disabled = true;
   setStatus($('live-status'), 'Stopped');
 }
-async function sendFrame() {
-  if (busy || frozen || !video.videoWidth) return;
-  busy = true;
-  const frame = document.createElement('canvas');
-  frame.width = video.videoWidth; frame.height = video.videoHeight;
-  frame.getContext('2d').drawImage(video, 0, 0);
-  const blob = await new Promise((r) => frame.toBlob(r, 'image/jpeg', 0.85));
-  try {
-    const started = performance.now();
-    const result = await postImage(`/api/live?top=3&session=${session}`, { image: blob });
-    if (frozen) return;
-    overlay.width = frame.width; overlay.height = frame.height;
-    const ctx = overlay.getContext('2d');
-    ctx.clearRect(0, 0, overlay.width, overlay.height);
-    drawBoxes(ctx, result, 1, true);
-    renderResults($('live-results'), result);
-    setStatus($('live-status'), `${result.faces.length} face(s) · ${Math.round(performance.now() - started)} ms`);
-  } catch (e) {
-    setStatus($('live-status'), e.message, true);
-  } finally {
-    busy = false;
+function onVideoFrame() {
+  if (!stream) return;
+  pump();
+  video.requestVideoFrameCallback(onVideoFrame);
+}
+// Sends the newest video frame when fewer than maxInFlight are unanswered.
+function pump() {
+  if (!socket || socket.readyState !== WebSocket.OPEN || frozen || encoding || inFlight.size >= maxInFlight || !video.videoWidth) return;
+  encoding = true;
+  grab.width = video.videoWidth; grab.height = video.videoHeight;
+  grab.getContext('2d').drawImage(video, 0, 0);
+  const captured = performance.now();
+  grab.toBlob((blob) => {
+    encoding = false;
+    if (!blob || !socket || socket.readyState !== WebSocket.OPEN) return;
+    inFlight.set(++seq, captured);
+    socket.send(blob);
+    liveStats.sent++;
+    pump();
+  }, 'image/jpeg', 0.8);
+}
+function onAnswer(m) {
+  const captured = inFlight.get(m.seq);
+  inFlight.delete(m.seq);
+  if (m.type === 'dropped') liveStats.dropped++;
+  else if (m.type === 'error') { liveStats.errors++; setStatus($('live-status'), m.error, true); }
+  else if (captured !== undefined && !frozen) applyAnswer(m, captured);
+  pump();
+}
+function applyAnswer(m, captured) {
+  const now = performance.now();
+  liveStats.answers++;
+  liveStats.latencyMs = now - captured;
+  liveStats.recognitions = m.recognitions;
+  let changed = false;
+  m.faces.forEach((f) => {
+    const b = f.box;
+    let t = tracks.get(f.track_id);
+    if (!t) {
+      t = { vx: 0, vy: 0, vw: 0, color: colors[(f.track_id - 1) % colors.length] };
+      tracks.set(f.track_id, t);
+      changed = true;
+    } else if (captured > t.t) {
+      // Motion in px/ms between the frames the two answers were captured at, smoothed a little.
+      const dt = captured - t.t;
+      t.vx = 0.5 * t.vx + 0.5 * (b.x - t.box.x) / dt;
+      t.vy = 0.5 * t.vy + 0.5 * (b.y - t.box.y) / dt;
+      t.vw = 0.5 * t.vw + 0.5 * (b.width - t.box.width) / dt;
+    }
+    if (t.label && f.label && t.label !== f.label) liveStats.labelChanges++;
+    if (f.label && !liveStats.labelsSeen.includes(f.label)) liveStats.labelsSeen.push(f.label);
+    if (f.label && !liveStats.namedAt) liveStats.namedAt = now;
+    if (f.label !== t.label || f.recognized) changed = true;
+    Object.assign(t, { box: b, t: captured, seen: now, label: f.label, matches: f.matches });
+  });
+  liveStats.labels = m.faces.map((f) => f.label);
+  if (m.faces.length && !liveStats.faceAt) liveStats.faceAt = now;
+  if (changed) renderLive();
+  setStatus($('live-status'), `${m.faces.length} face(s) · ${Math.round(liveStats.latencyMs)} ms per frame · ${m.recognitions} recognitions`);
+}
+// Where a track's box is now: its last answer carried forward by its motion (at most aheadMs).
+function boxNow(t, now) {
+  const ahead = Math.min(Math.max(0, now - t.t), aheadMs);
+  return { x: t.box.x + t.vx * ahead, y: t.box.y + t.vy * ahead, width: t.box.width + t.vw * ahead, height: t.box.height + t.vw * ahead, ahead };
+}
+function labelOf(t) {
+  if (!t.label) return '…';
+  const m = t.matches.find((x) => x.identity === t.label);
+  return m ? `${t.label} · ${m.likeness != null ? percent(m.likeness) + ' alike · ' : ''}${percent(m.probability)} same` : t.label;
+}
+function drawOverlay(now) {
+  if (!stream) return;
+  requestAnimationFrame(drawOverlay);
+  if (frozen || !video.videoWidth) return;
+  if (overlay.width !== video.videoWidth) { overlay.width = video.videoWidth; overlay.height = video.videoHeight; }
+  const ctx = overlay.getContext('2d');
+  ctx.clearRect(0, 0, overlay.width, overlay.height);
+  ctx.lineWidth = 3;
+  ctx.font = '18px system-ui, sans-serif';
+  let drawn = 0, moved = false;
+  for (const [id, t] of tracks) {
+    const age = now - t.seen;
+    const alpha = age < 250 ? 1 : 1 - (age - 250) / fadeMs;
+    if (alpha <= 0) { tracks.delete(id); renderLive(); continue; }
+    const b = boxNow(t, now);
+    if (b.ahead > 0 && (t.vx || t.vy || t.vw)) moved = true;
+    ctx.globalAlpha = alpha;
+    ctx.strokeStyle = t.color;
+    ctx.strokeRect(b.x, b.y, b.width, b.height);
+    const text = labelOf(t), y = Math.max(18, b.y - 6), w = ctx.measureText(text).width;
+    ctx.fillStyle = 'rgba(0,0,0,.6)';
+    ctx.fillRect(b.x - 2, y - 17, w + 8, 22);
+    ctx.fillStyle = t.color;
+    ctx.fillText(text, b.x + 2, y);
+    drawn++;
+  }
+  ctx.globalAlpha = 1;
+  if (drawn) { liveStats.draws++; if (moved) liveStats.movedDraws++; }
+}
+function renderLive() {
+  const container = $('live-results');
+  container.replaceChildren();
+  for (const [id, t] of tracks) {
+    const row = document.createElement('div');
+    row.className = 'face-row';
+    row.dataset.track = id;
+    const query = document.createElement('div');
+    query.className = 'card query';
+    query.innerHTML = '<div class="name"></div><div class="score"></div>';
+    query.querySelector('.name').textContent = t.label || '…';
+    query.querySelector('.name').style.color = t.color;
+    query.querySelector('.score').textContent = 'face ' + id;
+    row.append(query, ...t.matches.map(card));
+    container.append(row);
   }
 }
+
+// Snapshot: freezes the frame and draws a shareable PNG, each face beside its top look-alikes with names and scores.
+async function image(url) {
+  try { return await createImageBitmap(await (await api(url)).blob()); } catch { return null; }
+}
+$('live-snapshot').addEventListener('click', async () => {
+  freeze(true);
+  const now = performance.now();
+  const faces = [...tracks.values()].filter((t) => t.matches.length).slice(0, 5);
+  if (!faces.length) { setStatus($('live-status'), 'No named face to snapshot yet', true); return; }
+  const cell = 150, pad = 12, top = 3;
+  const c = document.createElement('canvas');
+  c.width = pad + (cell + pad) * (1 + top);
+  c.height = 44 + faces.length * (cell + 52);
+  const ctx = c.getContext('2d');
+  ctx.fillStyle = '#20252d'; ctx.fillRect(0, 0, c.width, c.height);
+  ctx.fillStyle = '#fff'; ctx.font = 'bold 20px system-ui, sans-serif'; ctx.fillText('Lookalike', pad, 30);
+  for (const [row, t] of faces.entries()) {
+    const y = 44 + row * (cell + 52), b = boxNow(t, now);
+    ctx.drawImage(video, b.x, b.y, b.width, b.height, pad, y, cell, cell);
+    ctx.strokeStyle = t.color; ctx.lineWidth = 3; ctx.strokeRect(pad, y, cell, cell);
+    ctx.font = 'bold 14px system-ui, sans-serif'; ctx.fillStyle = t.color; ctx.fillText(t.label || '', pad, y + cell + 18, cell);
+    const matches = t.matches.slice(0, top);
+    const pictures = await Promise.all(matches.map((m) => image(`/api/faces/${m.best_face_id}/thumbnail`)));
+    matches.forEach((m, k) => {
+      const x = pad + (cell + pad) * (k + 1);
+      if (pictures[k]) ctx.drawImage(pictures[k], x, y, cell, cell);
+      ctx.fillStyle = '#fff'; ctx.font = 'bold 14px system-ui, sans-serif'; ctx.fillText(m.identity, x, y + cell + 18, cell);
+      ctx.font = '12px system-ui, sans-serif'; ctx.fillStyle = '#cfd6df';
+      ctx.fillText(m.likeness != null ? `looks ${percent(m.likeness)} alike` : `cos ${m.best_similarity.toFixed(2)}`, x, y + cell + 34, cell);
+      ctx.fillText(`${percent(m.probability)} same person`, x, y + cell + 48, cell);
+    });
+  }
+  const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+  const link = $('live-download');
+  if (link.href.startsWith('blob:')) URL.revokeObjectURL(link.href);
+  link.href = URL.createObjectURL(blob);
+  link.hidden = false;
+  $('snapshot').src = link.href;
+  $('snapshot').hidden = false;
+  liveStats.snapshot = { width: c.width, height: c.height, bytes: blob.size };
+});
 
 // ---- Compare
 const pair = { a: null, b: null };

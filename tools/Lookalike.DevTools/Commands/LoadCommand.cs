@@ -23,9 +23,15 @@ internal static class LoadCommand
         var requests = new Option<int>("--requests") { Description = "Requests to send (at most 100,000)", DefaultValueFactory = _ => 2000 };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight (at most 256)", DefaultValueFactory = _ => 16 };
         var seconds = new Option<int>("--max-seconds") { Description = "Stop sending after this long", DefaultValueFactory = _ => 600 };
-        var cmd = new Command("load", "Load-test POST /api/match on 127.0.0.1 (bounded in count and time)") { db, photo, requests, concurrency, seconds };
+        var live = new Option<bool>("--live") { Description = "Stream webcam-like frames over the live WebSocket instead (see --frames, --second)" };
+        var frames = new Option<int>("--frames") { Description = "With --live: frames to stream (at most 10,000)", DefaultValueFactory = _ => 300 };
+        var second = new Option<FileInfo?>("--second") { Description = "With --live: the photo of the person who enters for part of the run (default: a deepface photo)" };
+        var saveFrames = new Option<DirectoryInfo?>("--save-frames") { Description = "With --live: also write every 30th frame there as JPEG, to look at" };
+        var cmd = new Command("load", "Load-test POST /api/match, or with --live the live WebSocket, on 127.0.0.1 (bounded in count and time)") { db, photo, requests, concurrency, seconds, live, frames, second, saveFrames };
         cmd.SetAction(parse => DevOptions.Run(parse, () =>
         {
+            if (parse.GetValue(live))
+                return LiveLoadCommand.Run(parse.GetValue(db)!, parse.GetValue(DevOptions.ModelsDir), parse.GetValue(photo), parse.GetValue(second), Math.Clamp(parse.GetValue(frames), 10, 10_000), parse.GetValue(saveFrames));
             var bytes = File.ReadAllBytes(parse.GetValue(photo)?.FullName
                 ?? SharedData.Find("deepface-pairs/images/Angelina_Jolie/img2.jpg")
                 ?? throw new CliException("no --photo given and shared/data not found"));
