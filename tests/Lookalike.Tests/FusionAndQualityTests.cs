@@ -53,8 +53,8 @@ public class FusionAndQualityTests(PipelineFixture fx, ITestOutputHelper log)
         var e = ImageEmbeddings.Compute(fused, pairs.SelectMany(p => new[] { p.A, p.B }));
         var v = VerificationEval.Evaluate(e.Score(pairs), resamples: 0);
         log.WriteLine($"stock+dlib south-asian-celebs AUC {v.Auc:F4}, {e.Failures.Count} images without a face");
-        Assert.True(v.Auc >= 0.87, $"AUC {v.Auc:F4} (stock: 0.8404)"); // measured TODO
-        Assert.True(e.Failures.Count <= 12, $"{e.Failures.Count} images without a face (stock: 16)");
+        Assert.True(v.Auc >= 0.87, $"AUC {v.Auc:F4} (stock: 0.8404)"); // measured 0.8744 (accuracy run 2026-12-02)
+        Assert.True(e.Failures.Count <= 11, $"{e.Failures.Count} images without a face (stock: 16)");
     }
 
     [Fact]
