@@ -43,6 +43,9 @@ public class FusionAndQualityTests(PipelineFixture fx, ITestOutputHelper log)
         var stockPart = fa.Embedding.AsSpan(0, 512).ToArray().Select(v => v / (float)Math.Sqrt(w)).ToArray();
         Assert.Equal(1.0, System.Numerics.Tensors.TensorPrimitives.Dot(stockPart, F(fx.Pipeline, a).Embedding), 3);
         Assert.True(fused.Calibration.Same(fusedCos), $"same person at {fusedCos:F4}, verdict {fused.Calibration.Threshold}");
+        // Accepted by the crop check like the converted models, it still finds no face in the face-free edge cases.
+        foreach (var empty in Directory.EnumerateFiles(Path.Combine(Shared.Set("edge-cases"), "images", "no_face")))
+            Assert.Empty(fused.Analyze(empty).Faces);
     }
 
     [Fact]
