@@ -22,6 +22,8 @@ public static class Contracts
 
     private static double R4(float v) => Math.Round(v, 4);
 
+    private static double? Q(float quality) => float.IsNaN(quality) ? null : Math.Round(quality, 3);
+
     /// <summary>The JSON answer for one photo: every face in it with its top matches and their scores.</summary>
     /// <param name="photo">The photo's path (or upload name); null when it has none.</param>
     /// <param name="analysis">The photo's analysis (size, faces, faces too small).</param>
@@ -54,7 +56,7 @@ public static class Contracts
     /// <param name="thumbnail">Include the aligned face as a JPEG data: URL.</param>
     /// <param name="trackId">Live mode: the face's track id; null otherwise.</param>
     public static FaceJson Face(Face f, IReadOnlyList<MatchJson> matches, bool thumbnail = false, int? trackId = null) =>
-        new(BoxJson.From(f.Box), R4(f.Score), f.Source.ToString().ToLowerInvariant(), R4(f.CropScore), R4(f.Norm), matches,
+        new(BoxJson.From(f.Box), R4(f.Score), f.Source.ToString().ToLowerInvariant(), R4(f.CropScore), R4(f.Norm), Q(f.Quality), matches,
             thumbnail ? "data:image/jpeg;base64," + Convert.ToBase64String(f.Thumbnail) : null, trackId);
 
     /// <summary>The JSON answer for comparing two faces: similarity, probability, verdict, likeness.</summary>
@@ -70,7 +72,7 @@ public static class Contracts
         calibration ??= Calibration.Default;
         var probability = calibration.Probability(similarity, prior);
         return new(R4(similarity), Math.Round(probability, 4), prior is null ? calibration.Same(similarity) : probability >= Calibration.VerdictProbability,
-            Math.Round(calibration.Threshold, 4), new CompareSideJson(pathA, BoxJson.From(a.Box)), new CompareSideJson(pathB, BoxJson.From(b.Box)),
+            Math.Round(calibration.Threshold, 4), new CompareSideJson(pathA, BoxJson.From(a.Box), Q(a.Quality)), new CompareSideJson(pathB, BoxJson.From(b.Box), Q(b.Quality)),
             calibration.Likeness is { } l ? Math.Round(l.Likeness(similarity), 4) : null, prior);
     }
 

@@ -22,7 +22,11 @@ internal static class CompareCommand
             var fb = Largest(parse.GetValue(b)!);
             var r = Contracts.Compare(fa, parse.GetValue(a)!.FullName, fb, parse.GetValue(b)!.FullName, pipeline.Calibration, parse.GetValue(prior));
             if (CliContext.Json(parse)) cli.Console.WriteJson(r);
-            else cli.Console.WriteLine(MatchView.Verdict(r, pipeline.Calibration));
+            else
+            {
+                PoorFaces.Warn(cli.Console, [(parse.GetValue(a)!.FullName, fa), (parse.GetValue(b)!.FullName, fb)]);
+                cli.Console.WriteLine(MatchView.Verdict(r, pipeline.Calibration));
+            }
             return 0;
         }));
         return cmd;

@@ -44,6 +44,7 @@ internal static class FacesCommand
             source = f.Source.ToString().ToLowerInvariant(),
             crop_score = Math.Round(f.CropScore, 4),
             norm = Math.Round(f.Norm, 4),
+            quality = float.IsNaN(f.Quality) ? (double?)null : Math.Round(f.Quality, 3),
             points = f.FivePoints.Select(p => new[] { Round(p.X), Round(p.Y) }),
         }),
     };

@@ -35,7 +35,11 @@ internal static class MatchCommand
                 cli.Console.Err.WriteLine($"wrote {png.FullName}");
             }
             if (CliContext.Json(parse)) cli.Console.WriteJson(Contracts.Match(path, analysis, results, matcher.Index, calibration: pipeline.Calibration, prior: p, likeness: likeness));
-            else MatchView.Print(cli.Console, path, results, scores, matcher.Index, pipeline.Calibration, p, likeness);
+            else
+            {
+                PoorFaces.Warn(cli.Console, [.. results.Select(r => (path, r.Face))]);
+                MatchView.Print(cli.Console, path, results, scores, matcher.Index, pipeline.Calibration, p, likeness);
+            }
             return 0;
         }));
         return cmd;

@@ -20,8 +20,8 @@ internal static class ProgressBars
                 return run(new SynchronousProgress(task), cancel);
             });
 
-    /// <summary>Embeds every distinct image once (<see cref="ImageEmbeddings.Compute"/>), with a bar that clears when done.</summary>
-    public static ImageEmbeddings Embed(IAnsiConsole err, FacePipeline pipeline, IEnumerable<string> paths, int workers)
+    /// <summary>Embeds every distinct image once (<see cref="ImageEmbeddings.Compute"/>; unchanged images from <paramref name="cache"/>), with a bar that clears when done.</summary>
+    public static ImageEmbeddings Embed(IAnsiConsole err, FacePipeline pipeline, IEnumerable<string> paths, int workers, EmbeddingCache? cache = null)
     {
         var distinct = paths.Distinct(StringComparer.Ordinal).ToList();
         return err.Progress()
@@ -30,7 +30,7 @@ internal static class ProgressBars
             .Start(ctx =>
             {
                 var task = ctx.AddTask($"{distinct.Count} images", maxValue: Math.Max(1, distinct.Count));
-                return ImageEmbeddings.Compute(pipeline, distinct, new TaskProgress(task), workers);
+                return ImageEmbeddings.Compute(pipeline, distinct, new TaskProgress(task), workers, cache);
             });
     }
 }

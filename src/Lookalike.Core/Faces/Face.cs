@@ -19,4 +19,7 @@ public sealed record Face(
 {
     /// <summary>The five alignment points (eye centres, nose tip, mouth corners) derived from <see cref="Landmarks"/>, in image pixels.</summary>
     public PointF[] FivePoints => LandmarkModel.FivePoints(Landmarks);
+
+    /// <summary>How usable the face is for recognition, in [0, 1] (<see cref="FaceQuality"/>); NaN when not measured (faces read back from a gallery).</summary>
+    public float Quality { get; init; } = float.NaN;
 }

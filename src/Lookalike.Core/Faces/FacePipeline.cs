@@ -54,8 +54,16 @@ public sealed class FacePipeline : IDisposable
         Embedding = Options.Embedder ?? EmbedderChoice.Resolve(store, ModelSpec.Default);
         if (!File.Exists(Embedding.Path)) throw new ModelFetchException($"embedder not found: {Embedding.Path}");
         _embedder = new FaceEmbedder(Embedding.Path, Embedding.Id, Embedding.Flip, Options.Threads, Embedding.Input);
-        _normIsEvidence = Embedding.Input is null;
+        if (Embedding is { Second: { } second, Fusion: { } fusion })
+        {
+            if (!File.Exists(second.Path)) throw new ModelFetchException($"embedder not found: {second.Path}");
+            _fused = new FusedEmbedder(_embedder, new FaceEmbedder(second.Path, second.Id, second.Flip, Options.Threads, second.Input), fusion.Weight, Embedding.Id);
+        }
+        // A fusion with a converted model is checked like the converted models: by the crop score.
+        _normIsEvidence = Embedding.Input is null && _fused is null;
     }
+
+    private readonly FusedEmbedder? _fused;
 
     // The raw-norm face check (docs/models.md) was measured on the stock embedder (and holds for its fine-tuned copies);
     // other models (e.g. converted TFJS ones, some L2-normalised in the graph) are checked by the crop score alone.
@@ -72,15 +80,15 @@ public sealed class FacePipeline : IDisposable
     /// <summary>How this pipeline's cosines become a probability of the same person.</summary>
     public Calibration Calibration => Embedding.Calibration;
     /// <summary>Id of the embedding model, stored beside each embedding (embeddings of different ids are not comparable).</summary>
-    public string ModelId => _embedder.ModelId;
+    public string ModelId => Embedder.ModelId;
     /// <summary>Length of the embeddings this pipeline produces.</summary>
-    public int Dimension => _embedder.Dimension;
+    public int Dimension => Embedder.Dimension;
     /// <summary>The detector that finds faces (<see cref="PipelineOptions.Detector"/>).</summary>
     public IFaceDetector Detector => (IFaceDetector?)_blazeFace ?? _detector;
     /// <summary>The 68-point landmark model.</summary>
     public ILandmarker Landmarker => _landmarks;
     /// <summary>The embedding model (see <see cref="Embedding"/>).</summary>
-    public IFaceEmbedder Embedder => _embedder;
+    public IFaceEmbedder Embedder => (IFaceEmbedder?)_fused ?? _embedder;
 
     /// <summary>Loads an image file (see <see cref="ImageLoader"/>) and analyses it.</summary>
     /// <exception cref="ImageLoadException">unreadable or too large.</exception>
@@ -127,7 +135,7 @@ public sealed class FacePipeline : IDisposable
         Analyze(image, options, Options.MinFaceSize, cancellation);
 
     /// <summary>Model runs started by this pipeline's sessions so far (tests measure the work a cancelled analysis did).</summary>
-    internal long ModelRuns => _detector.ModelRuns + (_blazeFace?.ModelRuns ?? 0) + _landmarks.ModelRuns + _embedder.ModelRuns;
+    internal long ModelRuns => _detector.ModelRuns + (_blazeFace?.ModelRuns ?? 0) + _landmarks.ModelRuns + _embedder.ModelRuns + (_fused?.Second.ModelRuns ?? 0);
 
     private FaceAnalysis Analyze(SKBitmap image, AnalyzeOptions options, float minFaceSize, CancellationToken cancellation)
     {
@@ -194,14 +202,23 @@ public sealed class FacePipeline : IDisposable
         using var aligned = FaceAligner.Align(image, five, Options.Alignment);
         // A model with its own crop (size or template) gets its own warp; the 112x112 one still serves the checks and the thumbnail.
         using var own = _embedder.Input is { UsesStockCrop: false } input ? FaceAligner.Align(image, five, input.Template, input.Size, Options.Alignment) : null;
-        var raw = _embedder.Embed(own ?? aligned, cancellation);
+        var raw = _fused is null ? _embedder.Embed(own ?? aligned, cancellation) : EmbedFused(_fused, image, five, own ?? aligned, cancellation);
         var norm = TensorPrimitives.Norm(raw);
         TensorPrimitives.Divide(raw, Math.Max(norm, 1e-12f), raw);
         // The lenient check accepts on the norm alone; the detector run on the crop (a third of a face's cost) is
         // then only needed to report its score.
         var cropScore = crop == CropCheck.WhenItDecides && _normIsEvidence && norm >= CheckNorm ? NotChecked : CropScoreOf(aligned, cancellation);
         var box = square.ClipTo(image.Width, image.Height);
-        return new Face(box, score, landmarks, raw, norm, cropScore, source, ImageLoader.EncodeJpeg(aligned, 90));
+        return new Face(box, score, landmarks, raw, norm, cropScore, source, ImageLoader.EncodeJpeg(aligned, 90))
+        {
+            Quality = FaceQuality.Of(box, landmarks, aligned, _normIsEvidence ? norm : null).Value,
+        };
+    }
+
+    private float[] EmbedFused(FusedEmbedder fused, SKBitmap image, PointF[] five, SKBitmap first, CancellationToken cancellation)
+    {
+        using var second = fused.Second.Input is { UsesStockCrop: false } input ? FaceAligner.Align(image, five, input.Template, input.Size, Options.Alignment) : null;
+        return fused.Embed(first, second ?? first, cancellation);
     }
 
     /// <summary><see cref="Face.CropScore"/> of a face accepted without the crop check (<see cref="AnalyzeOptions.CropScores"/> off).</summary>
@@ -243,5 +260,6 @@ public sealed class FacePipeline : IDisposable
         _blazeFace?.Dispose();
         _landmarks.Dispose();
         _embedder.Dispose();
+        _fused?.Second.Dispose();
     }
 }

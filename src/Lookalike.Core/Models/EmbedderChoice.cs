@@ -22,6 +22,12 @@ public sealed record EmbedderChoice(string Name, string Path, string BaseId, boo
     /// </summary>
     public Calibration Calibration { get; init; } = Calibration.Default;
 
+    /// <summary>The second embedder of a score-level fusion (<see cref="FusedModel"/>, e.g. <c>stock+dlib</c>); null for a single model.</summary>
+    public EmbedderChoice? Second { get; init; }
+
+    /// <summary>The fusion this choice runs, with its weight; null for a single model.</summary>
+    public FusedModel? Fusion { get; init; }
+
     /// <summary>The default embedder's name (<see cref="ModelSpec.Stock"/>).</summary>
     public const string Stock = ModelSpec.Stock;
 
@@ -44,6 +50,13 @@ public sealed record EmbedderChoice(string Name, string Path, string BaseId, boo
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(spec);
         var name = spec.EmbedderName;
+        if (FusedModel.Find(spec.Embedder) is { } fusion)
+        {
+            var first = Resolve(store, new ModelSpec(fusion.First, spec.Flip));
+            var second = Resolve(store, new ModelSpec(fusion.Second, spec.Flip));
+            var id = fusion.IdOf(first.BaseId, second.BaseId);
+            return first with { Name = name, BaseId = id, Second = second, Fusion = fusion, Calibration = fusion.CalibrationFor(first.Flip ? id + "+flip" : id) };
+        }
         if (spec.IsStock)
             return new EmbedderChoice(name, store.PathOf(ModelStore.Faceplugin.Files[2]), Faces.FaceEmbedder.Id, spec.Flip);
         var dir = spec.FindFolder(store.Directory)
