@@ -138,42 +138,55 @@ public sealed class GalleryService : IDisposable
         }
     }
 
-    private sealed record MapCache(long Version, string Html);
-    private volatile MapCache? _map;
-    private readonly SemaphoreSlim _mapBuild = new(1, 1);
+    private sealed record MapState(long Version, Pictures.MapLayout Layout);
+    private volatile MapState? _map;
+    private readonly Lock _mapGate = new();
+    private Task? _mapTask;
     private int _mapComputations;
+
+    /// <summary>How long a request for the map waits for a layout under way before it answers without it (a small gallery's is ready by then).</summary>
+    internal static readonly TimeSpan MapWait = TimeSpan.FromSeconds(5);
 
     /// <summary>How many times the map has been laid out (tests check it is once per gallery version).</summary>
     internal int MapComputations => Volatile.Read(ref _mapComputations);
 
     /// <summary>
-    /// The gallery map page, laid out once per version of the gallery (t-SNE takes seconds): one layout at a time,
-    /// inside the analysis limit; requests arriving meanwhile wait for it and share it.
+    /// The gallery map: laid out in the background, once per version of the gallery and one layout at a time, on at most
+    /// <see cref="WebOptions.MapFaces"/> faces (a sample beyond). A request starts the layout when the gallery changed
+    /// since the last one and waits up to <see cref="MapWait"/> for it; after that it gets the previous version's map
+    /// (<see cref="MapStatus.Stale"/>) or, before the first one, nothing (<see cref="MapStatus.Computing"/>).
     /// </summary>
-    public async Task<string> MapHtmlAsync(CancellationToken cancellation)
+    public async Task<(MapStatus Status, Pictures.MapLayout? Layout)> MapAsync(CancellationToken cancellation)
     {
-        if (_map is { } cached && cached.Version == Interlocked.Read(ref _version)) return cached.Html;
-        await _mapBuild.WaitAsync(cancellation);
+        if (_map is { } ready && ready.Version == Interlocked.Read(ref _version)) return (MapStatus.Ready, ready.Layout);
+        Task task;
+        lock (_mapGate)
+        {
+            if (_mapTask is null)
+            {
+                var version = Interlocked.Read(ref _version);
+                _mapTask = Task.Run(() => LayOutMap(version), CancellationToken.None);
+            }
+            task = _mapTask;
+        }
+        await Task.WhenAny(task, Task.Delay(MapWait, cancellation));
+        cancellation.ThrowIfCancellationRequested();
+        if (task.IsFaulted) await task; // the layout's own error (the next request tries again)
+        return _map is not { } shown ? (MapStatus.Computing, null)
+            : (shown.Version == Interlocked.Read(ref _version) ? MapStatus.Ready : MapStatus.Stale, shown.Layout);
+    }
+
+    /// <summary>Lays out the map of <paramref name="version"/> on a connection of its own, so requests and writes go on meanwhile; takes one analysis slot.</summary>
+    private void LayOutMap(long version)
+    {
         try
         {
-            var version = Interlocked.Read(ref _version);
-            if (_map is { } built && built.Version == version) return built.Html;
-            await _analysisSlots.WaitAsync(cancellation);
+            _analysisSlots.Wait();
             try
             {
                 Interlocked.Increment(ref _mapComputations);
-                var (faces, thumbnails) = Read(s =>
-                {
-                    var f = s.Faces(Pipeline.ModelId);
-                    return (f, f.Select(x => s.Thumbnail(x.Id)).ToList());
-                });
-                var embeddings = faces.Select(f => f.Embedding).ToList();
-                var layout = faces.Count >= 2 ? Pictures.GalleryMap.Layout(embeddings) : [.. faces.Select(_ => (0f, 0f))];
-                var quality = Pictures.GalleryMap.Quality(embeddings, layout, [.. faces.Select(f => f.Identity)]);
-                var points = faces.Select((f, i) => new Pictures.MapPoint(f.Identity, layout[i].X, layout[i].Y, thumbnails[i])).ToList();
-                var html = Pictures.GalleryMap.Html(points, quality, "Gallery map");
-                _map = new MapCache(version, html);
-                return html;
+                using var store = GalleryStore.Open(Options.Db);
+                _map = new MapState(version, Pictures.GalleryMap.Compute(store, Pipeline.ModelId, Options.MapFaces));
             }
             finally
             {
@@ -182,7 +195,7 @@ public sealed class GalleryService : IDisposable
         }
         finally
         {
-            _mapBuild.Release();
+            lock (_mapGate) _mapTask = null;
         }
     }
 
@@ -196,7 +209,8 @@ public sealed class GalleryService : IDisposable
         {
             var version = Interlocked.Read(ref _version);
             if (_paths is { } cached && cached.Version == version) return cached.Paths;
-            var paths = new GalleryPaths(Read(s => s.Files().Select(f => f.Path).ToList()));
+            var (first, last) = Read(s => s.PathRange());
+            var paths = new GalleryPaths(new[] { first, last }.OfType<string>());
             _paths = new PathsCache(version, paths);
             return paths;
         }
@@ -282,12 +296,14 @@ public sealed class GalleryService : IDisposable
 
     public void Dispose()
     {
+        Task? map;
+        lock (_mapGate) map = _mapTask;
+        map?.ContinueWith(_ => { }, TaskScheduler.Default).Wait(); // a layout under way finishes before what it uses goes
         using (var stopped = new ManualResetEvent(false))
             if (_follow.Dispose(stopped)) stopped.WaitOne(); // a running refresh finishes before its connection goes
         (_index as IDisposable)?.Dispose();
         Pipeline.Dispose();
         _store.Dispose();
         _analysisSlots.Dispose();
-        _mapBuild.Dispose();
     }
 }
