@@ -242,25 +242,59 @@ public sealed class GalleryService : IDisposable
         };
     }
 
+    /// <summary>The gallery's identity names, looked up by name, by NFC form and by look-alike skeleton; built once per version of the gallery.</summary>
+    private sealed record NameDirectory(long Version, HashSet<string> Names, Dictionary<string, string> ByNfc, Dictionary<string, List<string>> BySkeleton)
+    {
+        public static NameDirectory Of(long version, IReadOnlyList<string> sorted)
+        {
+            var directory = new NameDirectory(version, new HashSet<string>(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal));
+            foreach (var name in sorted) directory.Add(name);
+            return directory;
+        }
+
+        /// <summary>A copy at <paramref name="version"/> with <paramref name="name"/> too (this server's own add: no read of every name).</summary>
+        public NameDirectory With(string name, long version)
+        {
+            var copy = new NameDirectory(version, new HashSet<string>(Names, StringComparer.Ordinal), new(ByNfc, StringComparer.Ordinal),
+                BySkeleton.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+            if (!copy.Names.Contains(name)) copy.Add(name);
+            return copy;
+        }
+
+        private void Add(string name)
+        {
+            Names.Add(name);
+            ByNfc.TryAdd(Nfc.Normalize(name), name); // the first in name order, as a scan of the names would find
+            var skeleton = IdentityNames.Skeleton(name);
+            if (BySkeleton.TryGetValue(skeleton, out var same)) BySkeleton[skeleton] = [.. same, name];
+            else BySkeleton[skeleton] = [name];
+        }
+    }
+
+    private volatile NameDirectory? _names;
+
+    private NameDirectory Names()
+    {
+        var version = Interlocked.Read(ref _version);
+        if (_names is { } cached && cached.Version == version) return cached;
+        var built = NameDirectory.Of(version, Read(s => s.IdentityNames()));
+        _names = built;
+        return built;
+    }
+
     /// <summary>
     /// The stored identity a requested name means: the name itself, or else the one equal to it in Unicode NFC
     /// (a client may send decomposed accents; folder names from macOS are decomposed). Null when there is none.
     /// </summary>
     public string? FindIdentity(string name)
     {
-        var identities = Read(s => s.Identities().Select(i => i.Identity).ToList());
-        if (identities.Contains(name, StringComparer.Ordinal)) return name;
-        var nfc = Nfc.Normalize(name);
-        return identities.FirstOrDefault(i => string.Equals(Nfc.Normalize(i), nfc, StringComparison.Ordinal));
+        var names = Names();
+        return names.Names.Contains(name) ? name : names.ByNfc.GetValueOrDefault(Nfc.Normalize(name));
     }
 
     /// <summary>An existing identity other than <paramref name="name"/> that looks the same (<see cref="IdentityNames.Skeleton"/>), or null.</summary>
-    public string? LookAlikeOf(string name)
-    {
-        var skeleton = IdentityNames.Skeleton(name);
-        return Read(s => s.Identities()).Select(i => i.Identity)
-            .FirstOrDefault(i => !string.Equals(i, name, StringComparison.Ordinal) && IdentityNames.Skeleton(i) == skeleton);
-    }
+    public string? LookAlikeOf(string name) =>
+        Names().BySkeleton.GetValueOrDefault(IdentityNames.Skeleton(name))?.FirstOrDefault(i => !string.Equals(i, name, StringComparison.Ordinal));
 
     public T Read<T>(Func<IGalleryStore, T> read)
     {
@@ -279,7 +313,9 @@ public sealed class GalleryService : IDisposable
         {
             _store.Write([new FileResult(record, face)]);
             _index.Refresh();
-            Interlocked.Increment(ref _version);
+            var version = Interlocked.Increment(ref _version);
+            // Only this write since the names were read: add the one name instead of reading them all again.
+            if (_names is { } names && names.Version == version - 1) _names = names.With(identity, version);
         }
     }
 

@@ -199,6 +199,7 @@ public abstract class GalleryStoreContract(PipelineFixture fx, ITestOutputHelper
         var everyone = store.Identities();
         Assert.Equal(everyone.Select(i => i.Identity).Order(StringComparer.Ordinal), everyone.Select(i => i.Identity));
         Assert.Equal(everyone.Count, store.IdentityCount());
+        Assert.Equal(everyone.Select(i => i.Identity), store.IdentityNames());
         var paged = Enumerable.Range(0, 10).SelectMany(k => store.Identities(k * 7, 7)).ToList();
         Assert.Equal(everyone, paged);
         Assert.Empty(store.Identities(everyone.Count, 5));

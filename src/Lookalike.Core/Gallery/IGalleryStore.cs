@@ -35,6 +35,9 @@ public interface IGalleryStore : IDisposable
     /// </summary>
     List<IdentitySummary> Identities(int offset = 0, int? limit = null);
 
+    /// <summary>Every identity's name, by name (ordinal), without counts: one walk of an index.</summary>
+    List<string> IdentityNames();
+
     /// <summary>How many identities <see cref="Identities"/> lists in all.</summary>
     int IdentityCount();
 

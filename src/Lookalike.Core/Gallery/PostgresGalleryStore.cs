@@ -204,6 +204,17 @@ public sealed class PostgresGalleryStore : IGalleryStore
     }
 
     /// <inheritdoc/>
+    public List<string> IdentityNames()
+    {
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand("SELECT DISTINCT identity COLLATE \"C\" FROM gallery_files WHERE identity <> '' ORDER BY 1", c);
+        var list = new List<string>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add(r.GetString(0));
+        return list;
+    }
+
+    /// <inheritdoc/>
     public int IdentityCount() => Count("SELECT count(DISTINCT identity) FROM gallery_files WHERE identity <> ''");
 
     private static readonly string PhotoSql = PhotoFiles.SqlCondition(n => $"right(path, {n})");

@@ -245,6 +245,17 @@ public sealed class SqliteGalleryStore : IGalleryStore
     }
 
     /// <inheritdoc/>
+    public List<string> IdentityNames()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT DISTINCT identity FROM files WHERE identity <> '' ORDER BY identity";
+        var list = new List<string>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add(r.GetString(0));
+        return list;
+    }
+
+    /// <inheritdoc/>
     public int IdentityCount()
     {
         using var cmd = _db.CreateCommand();
