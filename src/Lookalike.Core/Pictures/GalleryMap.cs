@@ -44,13 +44,14 @@ public static class GalleryMap
     /// <summary>
     /// A deterministic sample of at most <paramref name="limit"/> faces, stratified by person: every face when there are
     /// no more; else the same number q of each person's faces (all of those with fewer), q as large as fits, the rest of
-    /// the room one more face each; and with more people than room, one face each of <paramref name="limit"/> people.
+    /// the room one more face each; and when not even 2 faces of everyone fit, 2 faces each of as many people as fit.
     /// People are taken in a fixed pseudo-random order (a hash of the name), so who gets the extra face does not
     /// follow the alphabet and one more person changes little; a person's faces are spread evenly over their ids.
     /// Returns face ids, ascending.
     /// </summary>
     public static List<long> Sample(IReadOnlyList<(long Id, string Identity)> faces, int limit)
     {
+        const int MinFacesPerPerson = 2;
         ArgumentNullException.ThrowIfNull(faces);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         if (faces.Count <= limit) return [.. faces.Select(f => f.Id).Order()];
@@ -58,14 +59,20 @@ public static class GalleryMap
             .Select(g => (Name: g.Key, Ids: g.Select(f => f.Id).Order().ToArray()))
             .OrderBy(p => SqliteGalleryStore.Fnv1a(p.Name)).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
         var take = new int[people.Count];
-        if (people.Count >= limit)
+        long Used(int q) => people.Sum(p => (long)Math.Min(p.Ids.Length, q));
+        if (Used(MinFacesPerPerson) > limit)
         {
-            for (var i = 0; i < limit; i++) take[i] = 1;
+            // Too many people for that: as many of them as fit, 2 faces each (1 for those with one), so people still form pairs on the map.
+            var room = limit;
+            for (var i = 0; i < people.Count && room > 0; i++)
+            {
+                take[i] = Math.Min(Math.Min(people[i].Ids.Length, MinFacesPerPerson), room);
+                room -= take[i];
+            }
         }
         else
         {
-            long Used(int q) => people.Sum(p => (long)Math.Min(p.Ids.Length, q));
-            int lo = 1, hi = people.Max(p => p.Ids.Length); // Used(1) = people < limit < Used(max) = faces
+            int lo = MinFacesPerPerson, hi = people.Max(p => p.Ids.Length); // Used(lo) <= limit < Used(max) = faces
             while (lo < hi)
             {
                 var mid = lo + (hi - lo + 1) / 2;
