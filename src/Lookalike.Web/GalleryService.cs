@@ -141,6 +141,7 @@ public sealed class GalleryService : IDisposable
     private sealed record MapState(long Version, Pictures.MapLayout Layout);
     private volatile MapState? _map;
     private readonly Lock _mapGate = new();
+    private readonly CancellationTokenSource _stopping = new();
     private Task? _mapTask;
     private int _mapComputations;
 
@@ -181,17 +182,21 @@ public sealed class GalleryService : IDisposable
     {
         try
         {
-            _analysisSlots.Wait();
+            _analysisSlots.Wait(_stopping.Token);
             try
             {
                 Interlocked.Increment(ref _mapComputations);
                 using var store = GalleryStore.Open(Options.Db);
-                _map = new MapState(version, Pictures.GalleryMap.Compute(store, Pipeline.ModelId, Options.MapFaces));
+                _map = new MapState(version, Pictures.GalleryMap.Compute(store, Pipeline.ModelId, Options.MapFaces, cancellation: _stopping.Token));
             }
             finally
             {
                 _analysisSlots.Release();
             }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The server is stopping: no map.
         }
         finally
         {
@@ -334,7 +339,9 @@ public sealed class GalleryService : IDisposable
     {
         Task? map;
         lock (_mapGate) map = _mapTask;
-        map?.ContinueWith(_ => { }, TaskScheduler.Default).Wait(); // a layout under way finishes before what it uses goes
+        _stopping.Cancel(); // a layout under way stops at its next iteration, and is waited for before what it uses goes
+        map?.ContinueWith(_ => { }, TaskScheduler.Default).Wait();
+        _stopping.Dispose();
         using (var stopped = new ManualResetEvent(false))
             if (_follow.Dispose(stopped)) stopped.WaitOne(); // a running refresh finishes before its connection goes
         (_index as IDisposable)?.Dispose();

@@ -29,13 +29,20 @@ public static class GalleryMap
     /// measured (<see cref="Quality"/>). Only the sampled faces' embeddings are read; thumbnails only when
     /// <paramref name="thumbnails"/> (a self-contained page inlines them; a server's page fetches them by URL).
     /// </summary>
-    public static MapLayout Compute(IGalleryStore store, string model, int maxFaces = int.MaxValue, bool thumbnails = false)
+    /// <param name="store">The gallery.</param>
+    /// <param name="model">The embedding model whose faces are mapped.</param>
+    /// <param name="maxFaces">Faces shown at most.</param>
+    /// <param name="thumbnails">Read each shown face's thumbnail into its point.</param>
+    /// <param name="cancellation">Stops the layout between iterations (a server shutting down).</param>
+    public static MapLayout Compute(IGalleryStore store, string model, int maxFaces = int.MaxValue, bool thumbnails = false, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var all = store.FaceIdentities(model);
         var faces = store.FacesById(Sample(all, maxFaces));
         var embeddings = faces.Select(f => f.Embedding).ToList();
-        var layout = faces.Count >= 2 ? Layout(embeddings) : [.. faces.Select(_ => (0f, 0f))];
+        var start = Pca(embeddings);
+        var layout = faces.Count > TsneLimit || faces.Count < 5 ? start : Tsne(embeddings, start, cancellation: cancellation);
+        cancellation.ThrowIfCancellationRequested();
         var quality = Quality(embeddings, layout, [.. faces.Select(f => f.Identity)]);
         var points = faces.Select((f, i) => new MapPoint(f.Identity, layout[i].X, layout[i].Y, thumbnails ? store.Thumbnail(f.Id) : null) { FaceId = f.Id }).ToList();
         return new MapLayout(points, quality, all.Count, all.Select(f => f.Identity).Distinct(StringComparer.Ordinal).Count());
@@ -135,7 +142,7 @@ public static class GalleryMap
     }
 
     /// <summary>Exact t-SNE with early exaggeration and momentum (van der Maaten and Hinton, 2008).</summary>
-    internal static (float X, float Y)[] Tsne(IReadOnlyList<float[]> x, (float X, float Y)[] start, double perplexity = 30, int iterations = 600)
+    internal static (float X, float Y)[] Tsne(IReadOnlyList<float[]> x, (float X, float Y)[] start, double perplexity = 30, int iterations = 600, CancellationToken cancellation = default)
     {
         var n = x.Count;
         perplexity = Math.Min(perplexity, (n - 1) / 3.0);
@@ -181,6 +188,7 @@ public static class GalleryMap
         var q = new double[n * n];
         for (var iter = 0; iter < iterations; iter++)
         {
+            cancellation.ThrowIfCancellationRequested();
             var exaggeration = iter < 100 ? 12.0 : 1.0;
             var momentum = iter < 100 ? 0.5 : 0.8;
             double z = 0;
