@@ -9,13 +9,7 @@ namespace Lookalike.Web;
 /// </summary>
 public sealed class GalleryPaths
 {
-    /// <summary>File extensions of photos; other files under the gallery folder (labels.csv, notes) are not listed.</summary>
-    private static readonly HashSet<string> PhotoExtensions = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".bmp", ".gif", ".heic", ".heif", ".avif", ".tif", ".tiff",
-    };
-
-    public const string UploadPrefix = "upload:";
+    public const string UploadPrefix = PhotoFiles.UploadPrefix;
 
     private readonly string? _root;
 
@@ -39,10 +33,6 @@ public sealed class GalleryPaths
         if (path.StartsWith(UploadPrefix, StringComparison.Ordinal) || _root is null || !Path.IsPathRooted(path)) return path;
         return Path.GetRelativePath(_root, path);
     }
-
-    /// <summary>True for a file whose name says it is a photo (or an uploaded face).</summary>
-    public static bool IsPhoto(string path) =>
-        path.StartsWith(UploadPrefix, StringComparison.Ordinal) || PhotoExtensions.Contains(Path.GetExtension(path));
 
     private static string CommonFolder(string a, string b)
     {

@@ -169,51 +169,69 @@ public sealed class GalleryService : IDisposable
         }
     }
 
-    private sealed record MapCache(long Version, string Html);
-    private volatile MapCache? _map;
-    private readonly SemaphoreSlim _mapBuild = new(1, 1);
+    private sealed record MapState(long Version, Pictures.MapLayout Layout);
+    private volatile MapState? _map;
+    private readonly Lock _mapGate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _mapTask;
     private int _mapComputations;
+
+    /// <summary>How long a request for the map waits for a layout under way before it answers without it (a small gallery's is ready by then).</summary>
+    internal static readonly TimeSpan MapWait = TimeSpan.FromSeconds(5);
 
     /// <summary>How many times the map has been laid out (tests check it is once per gallery version).</summary>
     internal int MapComputations => Volatile.Read(ref _mapComputations);
 
     /// <summary>
-    /// The gallery map page, laid out once per version of the gallery (t-SNE takes seconds): one layout at a time,
-    /// inside the analysis limit; requests arriving meanwhile wait for it and share it.
+    /// The gallery map: laid out in the background, once per version of the gallery and one layout at a time, on at most
+    /// <see cref="WebOptions.MapFaces"/> faces (a sample beyond). A request starts the layout when the gallery changed
+    /// since the last one and waits up to <see cref="MapWait"/> for it; after that it gets the previous version's map
+    /// (<see cref="MapStatus.Stale"/>) or, before the first one, nothing (<see cref="MapStatus.Computing"/>).
     /// </summary>
-    public async Task<string> MapHtmlAsync(CancellationToken cancellation)
+    public async Task<(MapStatus Status, Pictures.MapLayout? Layout)> MapAsync(CancellationToken cancellation)
     {
-        if (_map is { } cached && cached.Version == Interlocked.Read(ref _version)) return cached.Html;
-        await _mapBuild.WaitAsync(cancellation);
+        if (_map is { } ready && ready.Version == Interlocked.Read(ref _version)) return (MapStatus.Ready, ready.Layout);
+        Task task;
+        lock (_mapGate)
+        {
+            if (_mapTask is null)
+            {
+                var version = Interlocked.Read(ref _version);
+                _mapTask = Task.Run(() => LayOutMap(version), CancellationToken.None);
+            }
+            task = _mapTask;
+        }
+        await Task.WhenAny(task, Task.Delay(MapWait, cancellation));
+        cancellation.ThrowIfCancellationRequested();
+        if (task.IsFaulted) await task; // the layout's own error (the next request tries again)
+        return _map is not { } shown ? (MapStatus.Computing, null)
+            : (shown.Version == Interlocked.Read(ref _version) ? MapStatus.Ready : MapStatus.Stale, shown.Layout);
+    }
+
+    /// <summary>Lays out the map of <paramref name="version"/> on a connection of its own, so requests and writes go on meanwhile; takes one analysis slot.</summary>
+    private void LayOutMap(long version)
+    {
         try
         {
-            var version = Interlocked.Read(ref _version);
-            if (_map is { } built && built.Version == version) return built.Html;
-            await _analysisSlots.WaitAsync(cancellation);
+            _analysisSlots.Wait(_stopping.Token);
             try
             {
                 Interlocked.Increment(ref _mapComputations);
-                var (faces, thumbnails) = Read(s =>
-                {
-                    var f = s.Faces(Pipeline.ModelId);
-                    return (f, f.Select(x => s.Thumbnail(x.Id)).ToList());
-                });
-                var embeddings = faces.Select(f => f.Embedding).ToList();
-                var layout = faces.Count >= 2 ? Pictures.GalleryMap.Layout(embeddings) : [.. faces.Select(_ => (0f, 0f))];
-                var quality = Pictures.GalleryMap.Quality(embeddings, layout, [.. faces.Select(f => f.Identity)]);
-                var points = faces.Select((f, i) => new Pictures.MapPoint(f.Identity, layout[i].X, layout[i].Y, thumbnails[i])).ToList();
-                var html = Pictures.GalleryMap.Html(points, quality, "Gallery map");
-                _map = new MapCache(version, html);
-                return html;
+                using var store = GalleryStore.Open(Options.Db);
+                _map = new MapState(version, Pictures.GalleryMap.Compute(store, Pipeline.ModelId, Options.MapFaces, cancellation: _stopping.Token));
             }
             finally
             {
                 _analysisSlots.Release();
             }
         }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The server is stopping: no map.
+        }
         finally
         {
-            _mapBuild.Release();
+            lock (_mapGate) _mapTask = null;
         }
     }
 
@@ -227,7 +245,8 @@ public sealed class GalleryService : IDisposable
         {
             var version = Interlocked.Read(ref _version);
             if (_paths is { } cached && cached.Version == version) return cached.Paths;
-            var paths = new GalleryPaths(Read(s => s.Files().Select(f => f.Path).ToList()));
+            var (first, last) = Read(s => s.PathRange());
+            var paths = new GalleryPaths(new[] { first, last }.OfType<string>());
             _paths = new PathsCache(version, paths);
             return paths;
         }
@@ -259,25 +278,59 @@ public sealed class GalleryService : IDisposable
         };
     }
 
+    /// <summary>The gallery's identity names, looked up by name, by NFC form and by look-alike skeleton; built once per version of the gallery.</summary>
+    private sealed record NameDirectory(long Version, HashSet<string> Names, Dictionary<string, string> ByNfc, Dictionary<string, List<string>> BySkeleton)
+    {
+        public static NameDirectory Of(long version, IReadOnlyList<string> sorted)
+        {
+            var directory = new NameDirectory(version, new HashSet<string>(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal));
+            foreach (var name in sorted) directory.Add(name);
+            return directory;
+        }
+
+        /// <summary>A copy at <paramref name="version"/> with <paramref name="name"/> too (this server's own add: no read of every name).</summary>
+        public NameDirectory With(string name, long version)
+        {
+            var copy = new NameDirectory(version, new HashSet<string>(Names, StringComparer.Ordinal), new(ByNfc, StringComparer.Ordinal),
+                BySkeleton.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+            if (!copy.Names.Contains(name)) copy.Add(name);
+            return copy;
+        }
+
+        private void Add(string name)
+        {
+            Names.Add(name);
+            ByNfc.TryAdd(Nfc.Normalize(name), name); // the first in name order, as a scan of the names would find
+            var skeleton = IdentityNames.Skeleton(name);
+            if (BySkeleton.TryGetValue(skeleton, out var same)) BySkeleton[skeleton] = [.. same, name];
+            else BySkeleton[skeleton] = [name];
+        }
+    }
+
+    private volatile NameDirectory? _names;
+
+    private NameDirectory Names()
+    {
+        var version = Interlocked.Read(ref _version);
+        if (_names is { } cached && cached.Version == version) return cached;
+        var built = NameDirectory.Of(version, Read(s => s.IdentityNames()));
+        _names = built;
+        return built;
+    }
+
     /// <summary>
     /// The stored identity a requested name means: the name itself, or else the one equal to it in Unicode NFC
     /// (a client may send decomposed accents; folder names from macOS are decomposed). Null when there is none.
     /// </summary>
     public string? FindIdentity(string name)
     {
-        var identities = Read(s => s.Identities().Select(i => i.Identity).ToList());
-        if (identities.Contains(name, StringComparer.Ordinal)) return name;
-        var nfc = Nfc.Normalize(name);
-        return identities.FirstOrDefault(i => string.Equals(Nfc.Normalize(i), nfc, StringComparison.Ordinal));
+        var names = Names();
+        return names.Names.Contains(name) ? name : names.ByNfc.GetValueOrDefault(Nfc.Normalize(name));
     }
 
     /// <summary>An existing identity other than <paramref name="name"/> that looks the same (<see cref="IdentityNames.Skeleton"/>), or null.</summary>
-    public string? LookAlikeOf(string name)
-    {
-        var skeleton = IdentityNames.Skeleton(name);
-        return Read(s => s.Identities()).Select(i => i.Identity)
-            .FirstOrDefault(i => !string.Equals(i, name, StringComparison.Ordinal) && IdentityNames.Skeleton(i) == skeleton);
-    }
+    public string? LookAlikeOf(string name) =>
+        Names().BySkeleton.GetValueOrDefault(IdentityNames.Skeleton(name))?.FirstOrDefault(i => !string.Equals(i, name, StringComparison.Ordinal));
 
     public T Read<T>(Func<IGalleryStore, T> read)
     {
@@ -296,7 +349,9 @@ public sealed class GalleryService : IDisposable
         {
             _store.Write([new FileResult(record, face)]);
             _index.Refresh();
-            Interlocked.Increment(ref _version);
+            var version = Interlocked.Increment(ref _version);
+            // Only this write since the names were read: add the one name instead of reading them all again.
+            if (_names is { } names && names.Version == version - 1) _names = names.With(identity, version);
         }
     }
 
@@ -313,12 +368,16 @@ public sealed class GalleryService : IDisposable
 
     public void Dispose()
     {
+        Task? map;
+        lock (_mapGate) map = _mapTask;
+        _stopping.Cancel(); // a layout under way stops at its next iteration, and is waited for before what it uses goes
+        map?.ContinueWith(_ => { }, TaskScheduler.Default).Wait();
+        _stopping.Dispose();
         using (var stopped = new ManualResetEvent(false))
             if (_follow.Dispose(stopped)) stopped.WaitOne(); // a running refresh finishes before its connection goes
         (_index as IDisposable)?.Dispose();
         Pipeline.Dispose();
         _store.Dispose();
         _analysisSlots.Dispose();
-        _mapBuild.Dispose();
     }
 }

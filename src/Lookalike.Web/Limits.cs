@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Lookalike.Web;
 
 /// <summary>
-/// Request limits and the client's address. Only /api is rate-limited (health, the page and the API docs are not):
+/// Request limits and the client's address. Only /api is rate-limited (health, the page, the API docs and face
+/// thumbnails, which a map fetches by the thousand, are not):
 /// <see cref="WebOptions.RateLimitPerMinute"/> per client address, and a separate bucket per address for requests
 /// carrying the API key, so anonymous bursts never lock the operator out. A refused request gets 429 with
 /// <c>Retry-After</c> and a problem body. <c>X-Forwarded-For</c> is believed only from <see cref="WebOptions.TrustedProxies"/>.
@@ -36,7 +37,7 @@ internal static class Limits
             r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             r.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                if (!context.Request.Path.StartsWithSegments("/api")) return RateLimitPartition.GetNoLimiter("unlimited");
+                if (!context.Request.Path.StartsWithSegments("/api") || ThumbnailApi.IsThumbnail(context.Request)) return RateLimitPartition.GetNoLimiter("unlimited");
                 var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
                 var keyed = !string.IsNullOrEmpty(options.ApiKey)
                     && AccessFilter.HasKey(context.Request.Headers[Api.ApiKeyHeader].ToString(), options.ApiKey);

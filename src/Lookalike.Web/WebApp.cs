@@ -45,8 +45,8 @@ public static class WebApp
             headers["Referrer-Policy"] = "no-referrer";
             headers.XFrameOptions = "DENY";
             if (context.Request.Path.StartsWithSegments("/api/gallery/map"))
-                // The map is one self-contained page (inline style, script and images), reachable offline too.
-                headers.ContentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'none'";
+                // The map is one page (inline style and script) whose faces come from this server's thumbnail URLs.
+                headers.ContentSecurityPolicy = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'none'";
             else if (!context.Request.Path.StartsWithSegments("/scalar"))
                 headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
             await next();

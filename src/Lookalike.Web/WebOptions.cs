@@ -27,6 +27,9 @@ public sealed record WebOptions
     /// <summary>Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For names the client. Empty: the header is ignored.</summary>
     public IReadOnlyList<string> TrustedProxies { get; init; } = [];
 
+    /// <summary>Faces the gallery map shows at most: a larger gallery is sampled, stratified by person (<see cref="Pictures.GalleryMap.Sample"/>).</summary>
+    public int MapFaces { get; init; } = Pictures.GalleryMap.DefaultSampleFaces;
+
     /// <summary>Images analysed at once (each model run is single-threaded).</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
 

@@ -87,6 +87,51 @@ public class BrowserTests(WebGalleryFixture gallery)
     }
 
     [Fact]
+    public async Task The_gallery_tab_pages_and_the_map_shows_a_sample_whose_faces_load_by_url()
+    {
+        // The map's sample threshold lowered to 60 faces, so this small gallery is sampled as a large one would be.
+        var (app, url) = await Serve(new WebOptions { Db = gallery.Db, MapFaces = 60 });
+        await using var _ = app;
+        using var pw = await Playwright.CreateAsync();
+        await using var browser = await Launch(pw);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync(url);
+        await page.ClickAsync("nav button[data-tab=gallery]");
+        var rows = page.Locator("#gallery-files tbody tr");
+        await Assertions.Expect(page.Locator("#files-range")).ToContainTextAsync("1–100 of ", new() { Timeout = 10_000 });
+        await Assertions.Expect(rows).ToHaveCountAsync(100);
+        await Assertions.Expect(page.Locator("#files-prev")).ToBeDisabledAsync();
+        var firstFile = rows.First.Locator("td").Nth(2);
+        var firstPage = await firstFile.TextContentAsync() ?? "";
+        await page.ClickAsync("#files-next");
+        await Assertions.Expect(page.Locator("#files-range")).ToContainTextAsync("101–200 of ");
+        await Assertions.Expect(firstFile).Not.ToHaveTextAsync(firstPage);
+        await Assertions.Expect(page.Locator("#files-prev")).ToBeEnabledAsync();
+        await Assertions.Expect(page.Locator("#people-pager")).ToBeHiddenAsync(); // 33 people fit one page of 60
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "gallery-files-page-2.png"), FullPage = true });
+        await page.ClickAsync("#files-prev");
+        await Assertions.Expect(firstFile).ToHaveTextAsync(firstPage);
+
+        var map = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 1000 } });
+        var thumbnails = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        map.Response += (_, r) => { if (r.Url.Contains("/thumbnail", StringComparison.Ordinal)) thumbnails.Enqueue(r.Status); };
+        await map.GotoAsync(url + "/api/gallery/map");
+        await Assertions.Expect(map.Locator("svg g")).ToHaveCountAsync(60, new() { Timeout = 60_000 });
+        await Assertions.Expect(map.Locator("#note")).ToContainTextAsync("Showing 60 of ");
+        await Assertions.Expect(map.Locator("#note")).ToContainTextAsync("(a sample)");
+        Assert.Empty(thumbnails); // faces are fetched when shown, not with the page
+        await map.Locator("#mosaic").CheckAsync();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (thumbnails.Count < 60 && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(100);
+        Assert.Equal(60, thumbnails.Count);
+        Assert.All(thumbnails, status => Assert.Equal(200, status));
+        await map.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "map-sample-mosaic.png") });
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task Live_mode_follows_a_moving_face_between_answers_and_keeps_its_name()
     {
         using var tmp = new TempDir();

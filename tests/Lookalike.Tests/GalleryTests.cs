@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
+using Lookalike.Faces;
 using Lookalike.Gallery;
 using Lookalike.Search;
 
@@ -165,6 +166,65 @@ public abstract class GalleryStoreContract(PipelineFixture fx, ITestOutputHelper
         Assert.Equal(3, store.FaceCount());
         Assert.Equal(Outcome.Unlabelled, store.Files().Single(f => f.Path == files[3]).Outcome);
         Assert.Equal(["labelled"], store.Identities().Select(i => i.Identity));
+    }
+
+    [Fact]
+    public void Lists_page_in_the_store_and_a_map_reads_only_its_sample()
+    {
+        using var tmp = new TempDir();
+        using var store = OpenStore(tmp, "paging.db");
+        // Photos (any case of extension), other files of the folder (labels.csv, a folder named like a photo), uploads;
+        // 40 identities of 1 to 7 faces; and names whose order differs between ordinal and a linguistic collation.
+        string[] others = ["/g/labels.csv", "/g/a.jpg/notes", "/g/README", "/g/x.jpgx"];
+        string[] photos = ["/g/Z/1.JPG", "/g/b/2.jpeg", "/g/b/3.Png", "/g/é/4.webp", "/g/a/5.tiff", "/g/a/.jpg", "upload:Bob/abc"];
+        Assert.All(photos, p => Assert.True(PhotoFiles.IsPhoto(p), p));
+        Assert.All(others, p => Assert.False(PhotoFiles.IsPhoto(p), p));
+        var random = new Random(5);
+        var results = new List<FileResult>();
+        var n = 0;
+        FileResult Row(string path, string identity, bool face)
+        {
+            var e = new float[512];
+            for (var j = 0; j < e.Length; j++) e[j] = (float)random.NextDouble() - 0.5f;
+            var norm = MathF.Sqrt(e.Sum(v => v * v));
+            var stored = face ? new Face(new Box(0, 0, 112, 112), 0.9f, new PointF[68], [.. e.Select(v => v / norm)], 5f, 0.9f, FaceSource.Primary, [0xFF, 0xD8, (byte)n]) : null;
+            return new FileResult(new FileRecord(path, identity, $"{n++:x64}", 1, 1, face ? Outcome.Indexed : Outcome.Unreadable, null, "m"), stored);
+        }
+        foreach (var p in others) results.Add(Row(p, "", false));
+        foreach (var p in photos) results.Add(Row(p, p.StartsWith("upload:", StringComparison.Ordinal) ? "Bob" : p.Split('/')[2], true));
+        for (var i = 0; i < 40; i++)
+            for (var k = 0; k <= i % 7; k++) results.Add(Row($"/g/p{i:D2}/{k}.jpg", i % 2 == 0 ? $"person {i:D2}" : $"Person {i:D2}", true));
+        store.Write(results);
+
+        var everyone = store.Identities();
+        Assert.Equal(everyone.Select(i => i.Identity).Order(StringComparer.Ordinal), everyone.Select(i => i.Identity));
+        Assert.Equal(everyone.Count, store.IdentityCount());
+        Assert.Equal(everyone.Select(i => i.Identity), store.IdentityNames());
+        var paged = Enumerable.Range(0, 10).SelectMany(k => store.Identities(k * 7, 7)).ToList();
+        Assert.Equal(everyone, paged);
+        Assert.Empty(store.Identities(everyone.Count, 5));
+
+        var expected = results.Select(r => r.File.Path).Where(PhotoFiles.IsPhoto).Order(StringComparer.Ordinal).ToList();
+        var pages = Enumerable.Range(0, 20).Select(k => store.Photos(k * 9, 9)).ToList();
+        Assert.All(pages, p => Assert.Equal(expected.Count, p.Total));
+        Assert.Equal(expected, pages.SelectMany(p => p.Files).Select(f => f.Path));
+
+        // The first and last non-upload paths: their common folder is every file's.
+        var paths = results.Select(r => r.File.Path).Where(p => !p.StartsWith("upload:", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal((paths[0], paths[^1]), store.PathRange());
+
+        var faces = store.FaceIdentities("m");
+        Assert.Equal(store.FaceCount(), faces.Count);
+        Assert.Empty(store.FaceIdentities("another model"));
+        var sample = Pictures.GalleryMap.Sample(faces, 30);
+        var read = store.FacesById(sample);
+        Assert.Equal(sample, read.Select(f => f.Id));
+        Assert.All(read, f => Assert.Equal(faces.Single(x => x.Id == f.Id).Identity, f.Identity));
+        var map = Pictures.GalleryMap.Compute(store, "m", 30);
+        Assert.Equal((30, faces.Count, everyone.Count(i => i.Faces > 0)), (map.Points.Count, map.GalleryFaces, map.GalleryIdentities));
+        Assert.Equal(sample, map.Points.Select(p => p.FaceId));
+        Assert.All(map.Points, p => Assert.Null(p.Thumbnail));
+        Assert.Contains($"Showing 30 of {faces.Count} faces (a sample)", map.SampleNote);
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Lookalike.Web;
 using Microsoft.AspNetCore.TestHost;
 
@@ -144,9 +145,98 @@ public class WebApiTests(WebGalleryFixture gallery)
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/gallery/Nobody/average")).StatusCode);
         var map = await client.GetAsync("/api/gallery/map");
         Assert.Equal("text/html", map.Content.Headers.ContentType?.MediaType);
-        var html = await map.Content.ReadAsStringAsync();
+        var html = await MapWhenReady(client);
         Assert.Contains("<svg", html);
         Assert.Contains("Tom_Hanks", html);
+        Assert.DoesNotContain("id=\"note\"", html); // every face shown: no sample note
+    }
+
+    /// <summary>The map page once it shows the gallery as it is (X-Map-Status: ready); it is laid out in the background.</summary>
+    internal static async Task<string> MapWhenReady(HttpClient client, string url = "/api/gallery/map")
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var response = await client.GetAsync(url);
+            var status = response.Headers.GetValues("X-Map-Status").Single();
+            if (status == "ready")
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return await response.Content.ReadAsStringAsync();
+            }
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(5), $"the map is still {status}");
+            Assert.True(response.Headers.RetryAfter is not null, "a map that is not ready says when to retry");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task Gallery_lists_come_in_pages_with_totals_and_bad_paging_is_a_400()
+    {
+        await using var app = await WebGalleryFixture.StartInMemory(new WebOptions { Db = gallery.Db });
+        var client = app.GetTestClient();
+        var all = await Json(await client.GetAsync("/api/gallery?limit=1000"));
+        var total = all.GetProperty("total").GetInt32();
+        var names = all.GetProperty("identities").EnumerateArray().Select(i => i.GetProperty("identity").GetString()!).ToList();
+        Assert.Equal(total, names.Count);
+        Assert.True(total > 20, $"{total} identities");
+        Assert.Equal(names.Order(StringComparer.Ordinal), names);
+        Assert.Equal((0, 1000), (all.GetProperty("offset").GetInt32(), all.GetProperty("limit").GetInt32()));
+        var health = await Json(await client.GetAsync("/health"));
+        Assert.Equal(health.GetProperty("faces").GetInt32(), all.GetProperty("faces").GetInt32());
+        var paged = new List<string>();
+        for (var offset = 0; offset < total; offset += 7)
+        {
+            var page = await Json(await client.GetAsync($"/api/gallery?offset={offset}&limit=7"));
+            Assert.Equal((total, offset, 7), (page.GetProperty("total").GetInt32(), page.GetProperty("offset").GetInt32(), page.GetProperty("limit").GetInt32()));
+            paged.AddRange(page.GetProperty("identities").EnumerateArray().Select(i => i.GetProperty("identity").GetString()!));
+        }
+        Assert.Equal(names, paged);
+
+        var first = await Json(await client.GetAsync("/api/gallery/files"));
+        Assert.Equal((0, 100), (first.GetProperty("offset").GetInt32(), first.GetProperty("limit").GetInt32()));
+        var files = first.GetProperty("total").GetInt32();
+        Assert.True(files > 100, $"{files} photos");
+        var paths = new List<string>();
+        for (var offset = 0; offset < files; offset += 50)
+        {
+            var page = await Json(await client.GetAsync($"/api/gallery/files?offset={offset}&limit=50"));
+            Assert.Equal(files, page.GetProperty("total").GetInt32());
+            paths.AddRange(page.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("path").GetString()!));
+        }
+        Assert.Equal(files, paths.Distinct().Count());
+        Assert.Empty((await Json(await client.GetAsync($"/api/gallery/files?offset={files}"))).GetProperty("files").EnumerateArray());
+
+        foreach (var query in new[] { "offset=-1", "limit=0", "limit=1001", "limit=abc", "offset=1.5", "limit=5&limit=6", "offset=", "limit=%2B5" })
+            foreach (var list in new[] { "/api/gallery", "/api/gallery/files" })
+            {
+                var response = await client.GetAsync($"{list}?{query}");
+                Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{list}?{query}: {response.StatusCode}");
+                var error = (await Json(response)).GetProperty("error").GetString()!;
+                Assert.Contains(query.StartsWith("offset", StringComparison.Ordinal) ? "'offset'" : "'limit'", error);
+            }
+    }
+
+    [Fact]
+    public async Task The_map_of_a_gallery_beyond_its_size_shows_a_sample_whose_faces_come_by_url()
+    {
+        await using var app = await WebGalleryFixture.StartInMemory(new WebOptions { Db = gallery.Db, MapFaces = 40 });
+        var client = app.GetTestClient();
+        var faces = (await Json(await client.GetAsync("/health"))).GetProperty("faces").GetInt32();
+        var html = await MapWhenReady(client);
+        Assert.Contains($"Showing 40 of {faces} faces (a sample)", html);
+        Assert.DoesNotContain("data:image", html);
+        var urls = Regex.Matches(html, "data-href=\"([^\"]+)\"").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        Assert.Equal(40, urls.Count);
+        Assert.All(urls, u => Assert.Matches("^/api/faces/[0-9]+/thumbnail$", u));
+        var thumbnail = await client.GetAsync(urls[0]);
+        Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
+        Assert.Equal("image/jpeg", thumbnail.Content.Headers.ContentType?.MediaType);
+        Assert.True(thumbnail.Headers.CacheControl is { Private: true, MaxAge: not null }, $"{thumbnail.Headers.CacheControl}");
+        var etag = thumbnail.Headers.ETag ?? throw new Xunit.Sdk.XunitException("no ETag");
+        var again = new HttpRequestMessage(HttpMethod.Get, urls[0]);
+        again.Headers.IfNoneMatch.Add(etag);
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(again)).StatusCode);
     }
 
     [Fact]

@@ -17,7 +17,11 @@ internal static class ServeCommand
         var rate = new Option<int>("--rate-limit") { Description = "Requests per minute per client address, 0 for none (live mode sends about 180 a minute)", DefaultValueFactory = _ => 600 };
         var hosts = new Option<string[]>("--allowed-hosts") { Description = "Host names to answer to, comma-separated (others get 400; set it when exposed, against DNS rebinding)", AllowMultipleArgumentsPerToken = true };
         var proxies = new Option<string[]>("--trusted-proxy") { Description = "Address or CIDR of a reverse proxy whose X-Forwarded-For names the client (repeatable)", AllowMultipleArgumentsPerToken = true };
-        var cmd = new Command("serve", "Serve the web page (upload, live webcam, compare, gallery) and the REST API") { db, urls, apiKey, protectReads, maxUpload, rate, hosts, proxies };
+        var mapFaces = new Option<int>("--map-faces")
+        {
+            Description = "Faces the gallery map shows at most; a larger gallery is sampled (evenly per person)", DefaultValueFactory = _ => Pictures.GalleryMap.DefaultSampleFaces,
+        };
+        var cmd = new Command("serve", "Serve the web page (upload, live webcam, compare, gallery) and the REST API") { db, urls, apiKey, protectReads, maxUpload, rate, hosts, proxies, mapFaces };
         cmd.SetAction(parse => cli.Run(parse, () =>
         {
             var options = new WebOptions
@@ -31,6 +35,7 @@ internal static class ServeCommand
                 RateLimitPerMinute = Math.Max(0, parse.GetValue(rate)),
                 AllowedHosts = [.. (parse.GetValue(hosts) ?? []).SelectMany(h => h.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
                 TrustedProxies = parse.GetValue(proxies) ?? [],
+                MapFaces = Math.Max(2, parse.GetValue(mapFaces)),
             };
             var app = WebApp.Build(options, ["--urls", parse.GetValue(urls)!]);
             cli.Console.Stderr.WriteLine($"serving {(GalleryStore.IsPostgres(options.Db) ? "a PostgreSQL gallery" : Path.GetFullPath(options.Db))} on {parse.GetValue(urls)} (API docs at /scalar; writes {(options.ApiKey is null ? "disabled: no --api-key" : "need X-Api-Key")})");

@@ -29,8 +29,35 @@ public interface IGalleryStore : IDisposable
     /// <summary>Removes every face and file row of an identity, leaving no trace of it (SQLite: zeroed in place; PostgreSQL: vacuumed). Returns faces removed.</summary>
     int RemoveIdentity(string identity);
 
-    /// <summary>Identities with their face and file counts and one face id (for a thumbnail), by name.</summary>
-    List<IdentitySummary> Identities();
+    /// <summary>
+    /// Identities with their face and file counts and one face id (for a thumbnail), by name (ordinal): <paramref name="limit"/>
+    /// of them (every one when null) from the <paramref name="offset"/>-th on, paged in the database.
+    /// </summary>
+    List<IdentitySummary> Identities(int offset = 0, int? limit = null);
+
+    /// <summary>Every identity's name, by name (ordinal), without counts: one walk of an index.</summary>
+    List<string> IdentityNames();
+
+    /// <summary>How many identities <see cref="Identities"/> lists in all.</summary>
+    int IdentityCount();
+
+    /// <summary>
+    /// One page of the stored photos (<see cref="PhotoFiles"/>), by path (ordinal), and how many photos there are in all,
+    /// read in one snapshot and paged in the database.
+    /// </summary>
+    (List<FileRecord> Files, int Total) Photos(int offset, int limit);
+
+    /// <summary>
+    /// The first and the last stored file path in ordinal order, uploaded faces left out; nulls when there is none.
+    /// Every other path sorts between them, so their common folder is the common folder of all (found without reading every row).
+    /// </summary>
+    (string? First, string? Last) PathRange();
+
+    /// <summary>Every face made by <paramref name="model"/> with its identity, in no particular order and without embeddings: what a map samples from.</summary>
+    List<(long Id, string Identity)> FaceIdentities(string model);
+
+    /// <summary>The faces with these ids (those that exist), by id, with their embeddings.</summary>
+    List<StoredFace> FacesById(IReadOnlyCollection<long> ids);
 
     /// <summary>Every stored file with its outcome, by path.</summary>
     List<FileRecord> Files();

@@ -186,17 +186,91 @@ public sealed class PostgresGalleryStore : IGalleryStore
     }
 
     /// <inheritdoc/>
-    public List<IdentitySummary> Identities()
+    public List<IdentitySummary> Identities(int offset = 0, int? limit = null)
     {
         using var c = _db.OpenConnection();
         using var cmd = new NpgsqlCommand("""
             SELECT f.identity, (SELECT count(*) FROM gallery_faces x WHERE x.identity = f.identity), count(*),
                    (SELECT min(id) FROM gallery_faces x WHERE x.identity = f.identity)
-            FROM gallery_files f WHERE f.identity <> '' GROUP BY f.identity ORDER BY f.identity COLLATE "C"
+            FROM gallery_files f WHERE f.identity <> '' GROUP BY f.identity ORDER BY f.identity COLLATE "C" LIMIT $1 OFFSET $2
             """, c);
+        // LIMIT NULL is no limit.
+        cmd.Parameters.Add(new NpgsqlParameter { Value = limit is { } l ? Math.Max(0L, l) : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        cmd.Parameters.AddWithValue((long)Math.Max(0, offset));
         var list = new List<IdentitySummary>();
         using var r = cmd.ExecuteReader();
         while (r.Read()) list.Add(new IdentitySummary(r.GetString(0), (int)r.GetInt64(1), (int)r.GetInt64(2), r.IsDBNull(3) ? null : r.GetInt64(3)));
+        return list;
+    }
+
+    /// <inheritdoc/>
+    public List<string> IdentityNames()
+    {
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand("SELECT DISTINCT identity COLLATE \"C\" FROM gallery_files WHERE identity <> '' ORDER BY 1", c);
+        var list = new List<string>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add(r.GetString(0));
+        return list;
+    }
+
+    /// <inheritdoc/>
+    public int IdentityCount() => Count("SELECT count(DISTINCT identity) FROM gallery_files WHERE identity <> ''");
+
+    private static readonly string PhotoSql = PhotoFiles.SqlCondition(n => $"right(path, {n})");
+
+    /// <inheritdoc/>
+    public (List<FileRecord> Files, int Total) Photos(int offset, int limit)
+    {
+        using var c = _db.OpenConnection();
+        using var tx = c.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+        using var page = new NpgsqlCommand($"""
+            SELECT path, identity, sha256, size, mtime, outcome, detail, model FROM gallery_files WHERE {PhotoSql}
+            ORDER BY path COLLATE "C" LIMIT $1 OFFSET $2
+            """, c, tx);
+        page.Parameters.AddWithValue((long)Math.Max(0, limit));
+        page.Parameters.AddWithValue((long)Math.Max(0, offset));
+        var files = GalleryStore.ReadFiles(page);
+        using var count = new NpgsqlCommand($"SELECT count(*) FROM gallery_files WHERE {PhotoSql}", c, tx);
+        var total = Convert.ToInt32(count.ExecuteScalar());
+        tx.Commit();
+        return (files, total);
+    }
+
+    /// <inheritdoc/>
+    public (string? First, string? Last) PathRange()
+    {
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand($"""
+            SELECT min(path COLLATE "C"), max(path COLLATE "C") FROM gallery_files
+            WHERE NOT starts_with(path, '{PhotoFiles.UploadPrefix}')
+            """, c);
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return (r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1));
+    }
+
+    /// <inheritdoc/>
+    public List<(long Id, string Identity)> FaceIdentities(string model)
+    {
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand("SELECT id, identity FROM gallery_faces WHERE model = $1", c);
+        cmd.Parameters.AddWithValue(model);
+        var list = new List<(long, string)>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add((r.GetInt64(0), r.GetString(1)));
+        return list;
+    }
+
+    /// <inheritdoc/>
+    public List<StoredFace> FacesById(IReadOnlyCollection<long> ids)
+    {
+        using var c = _db.OpenConnection();
+        using var cmd = new NpgsqlCommand("SELECT id, identity, path, embedding FROM gallery_faces WHERE id = ANY($1) ORDER BY id", c);
+        cmd.Parameters.AddWithValue(ids.ToArray());
+        var list = new List<StoredFace>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add(new StoredFace(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetFieldValue<Vector>(3).ToArray()));
         return list;
     }
 

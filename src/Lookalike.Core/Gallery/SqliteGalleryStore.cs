@@ -226,18 +226,94 @@ public sealed class SqliteGalleryStore : IGalleryStore
         return ids.Count;
     }
 
-    /// <summary>Identities with their face and file counts and one face id (for a thumbnail), by name.</summary>
-    public List<IdentitySummary> Identities()
+    /// <inheritdoc/>
+    public List<IdentitySummary> Identities(int offset = 0, int? limit = null)
     {
         using var cmd = _db.CreateCommand();
+        // Walks files_identity in order: a page costs its offset in index entries, never the whole gallery's rows.
         cmd.CommandText = """
             SELECT f.identity, (SELECT count(*) FROM faces x WHERE x.identity = f.identity), count(*),
                    (SELECT min(id) FROM faces x WHERE x.identity = f.identity)
-            FROM files f WHERE f.identity <> '' GROUP BY f.identity ORDER BY f.identity
+            FROM files f WHERE f.identity <> '' GROUP BY f.identity ORDER BY f.identity LIMIT $limit OFFSET $offset
             """;
+        cmd.Parameters.AddWithValue("$limit", limit ?? -1);
+        cmd.Parameters.AddWithValue("$offset", Math.Max(0, offset));
         var list = new List<IdentitySummary>();
         using var r = cmd.ExecuteReader();
         while (r.Read()) list.Add(new IdentitySummary(r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetInt64(3)));
+        return list;
+    }
+
+    /// <inheritdoc/>
+    public List<string> IdentityNames()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT DISTINCT identity FROM files WHERE identity <> '' ORDER BY identity";
+        var list = new List<string>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add(r.GetString(0));
+        return list;
+    }
+
+    /// <inheritdoc/>
+    public int IdentityCount()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT count(DISTINCT identity) FROM files WHERE identity <> ''";
+        return Convert.ToInt32(cmd.ExecuteScalar());
+    }
+
+    private static readonly string PhotoSql = PhotoFiles.SqlCondition(n => $"substr(path, -{n})");
+
+    /// <inheritdoc/>
+    public (List<FileRecord> Files, int Total) Photos(int offset, int limit)
+    {
+        using var tx = _db.BeginTransaction(deferred: true);
+        using var page = Command(tx, $"SELECT path, identity, sha256, size, mtime, outcome, detail, model FROM files WHERE {PhotoSql} ORDER BY path LIMIT $limit OFFSET $offset");
+        Set(page, ("$limit", Math.Max(0, limit)), ("$offset", Math.Max(0, offset)));
+        var files = GalleryStore.ReadFiles(page);
+        using var count = Command(tx, $"SELECT count(*) FROM files WHERE {PhotoSql}");
+        var total = Convert.ToInt32(count.ExecuteScalar());
+        tx.Commit();
+        return (files, total);
+    }
+
+    /// <inheritdoc/>
+    public (string? First, string? Last) PathRange()
+    {
+        // Both walk the primary key's index from one end, skipping uploads (upload:… sorts after '/' paths).
+        string? End(string order)
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = $"SELECT path FROM files WHERE substr(path, 1, {PhotoFiles.UploadPrefix.Length}) <> '{PhotoFiles.UploadPrefix}' ORDER BY path {order} LIMIT 1";
+            return cmd.ExecuteScalar() as string;
+        }
+        return (End("ASC"), End("DESC"));
+    }
+
+    /// <inheritdoc/>
+    public List<(long Id, string Identity)> FaceIdentities(string model)
+    {
+        using var cmd = _db.CreateCommand();
+        // Through the small files table and faces_path (a covering index): a scan of faces would read every row's
+        // embedding and thumbnail pages (2.4 s instead of 0.4 s at 300,000 faces). Faces carry their file's identity and model.
+        cmd.CommandText = "SELECT x.id, f.identity FROM files f JOIN faces x ON x.path = f.path WHERE f.model = $model";
+        cmd.Parameters.AddWithValue("$model", model);
+        var list = new List<(long, string)>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add((r.GetInt64(0), r.GetString(1)));
+        return list;
+    }
+
+    /// <inheritdoc/>
+    public List<StoredFace> FacesById(IReadOnlyCollection<long> ids)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT id, identity, path, embedding FROM faces WHERE id IN (SELECT value FROM json_each($ids)) ORDER BY id";
+        cmd.Parameters.AddWithValue("$ids", "[" + string.Join(",", ids.Select(i => i.ToString(CultureInfo.InvariantCulture))) + "]");
+        var list = new List<StoredFace>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add(new StoredFace(r.GetInt64(0), r.GetString(1), r.GetString(2), MemoryMarshal.Cast<byte, float>((byte[])r[3]).ToArray()));
         return list;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Numerics.Tensors;
 using System.Text;
+using Lookalike.Gallery;
 using SkiaSharp;
 
 namespace Lookalike.Pictures;
@@ -15,6 +16,91 @@ public static class GalleryMap
 {
     /// <summary>Above this many faces <see cref="Layout"/> uses PCA: exact t-SNE is O(n²) in time and memory.</summary>
     public const int TsneLimit = 5000;
+
+    /// <summary>
+    /// Faces a map shows by default (the web app's map): beyond this many the gallery is sampled (<see cref="Sample"/>),
+    /// which bounds the t-SNE (O(n²): seconds at 2,000) and the page at any gallery size.
+    /// </summary>
+    public const int DefaultSampleFaces = 2000;
+
+    /// <summary>
+    /// The map of the faces of <paramref name="model"/> in <paramref name="store"/>: every face up to
+    /// <paramref name="maxFaces"/>, else a sample of that many (<see cref="Sample"/>), laid out (<see cref="Layout"/>) and
+    /// measured (<see cref="Quality"/>). Only the sampled faces' embeddings are read; thumbnails only when
+    /// <paramref name="thumbnails"/> (a self-contained page inlines them; a server's page fetches them by URL).
+    /// </summary>
+    /// <param name="store">The gallery.</param>
+    /// <param name="model">The embedding model whose faces are mapped.</param>
+    /// <param name="maxFaces">Faces shown at most.</param>
+    /// <param name="thumbnails">Read each shown face's thumbnail into its point.</param>
+    /// <param name="cancellation">Stops the layout between iterations (a server shutting down).</param>
+    public static MapLayout Compute(IGalleryStore store, string model, int maxFaces = int.MaxValue, bool thumbnails = false, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var all = store.FaceIdentities(model);
+        var faces = store.FacesById(Sample(all, maxFaces));
+        var embeddings = faces.Select(f => f.Embedding).ToList();
+        var start = Pca(embeddings);
+        var layout = faces.Count > TsneLimit || faces.Count < 5 ? start : Tsne(embeddings, start, cancellation: cancellation);
+        cancellation.ThrowIfCancellationRequested();
+        var quality = Quality(embeddings, layout, [.. faces.Select(f => f.Identity)]);
+        var points = faces.Select((f, i) => new MapPoint(f.Identity, layout[i].X, layout[i].Y, thumbnails ? store.Thumbnail(f.Id) : null) { FaceId = f.Id }).ToList();
+        return new MapLayout(points, quality, all.Count, all.Select(f => f.Identity).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    /// <summary>
+    /// A deterministic sample of at most <paramref name="limit"/> faces, stratified by person: every face when there are
+    /// no more; else the same number q of each person's faces (all of those with fewer), q as large as fits, the rest of
+    /// the room one more face each; and when not even 2 faces of everyone fit, 2 faces each of as many people as fit.
+    /// People are taken in a fixed pseudo-random order (a hash of the name), so who gets the extra face does not
+    /// follow the alphabet and one more person changes little; a person's faces are spread evenly over their ids.
+    /// Returns face ids, ascending.
+    /// </summary>
+    public static List<long> Sample(IReadOnlyList<(long Id, string Identity)> faces, int limit)
+    {
+        const int MinFacesPerPerson = 2;
+        ArgumentNullException.ThrowIfNull(faces);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        if (faces.Count <= limit) return [.. faces.Select(f => f.Id).Order()];
+        var people = faces.GroupBy(f => f.Identity, StringComparer.Ordinal)
+            .Select(g => (Name: g.Key, Ids: g.Select(f => f.Id).Order().ToArray()))
+            .OrderBy(p => SqliteGalleryStore.Fnv1a(p.Name)).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+        var take = new int[people.Count];
+        long Used(int q) => people.Sum(p => (long)Math.Min(p.Ids.Length, q));
+        if (Used(MinFacesPerPerson) > limit)
+        {
+            // Too many people for that: as many of them as fit, 2 faces each (1 for those with one), so people still form pairs on the map.
+            var room = limit;
+            for (var i = 0; i < people.Count && room > 0; i++)
+            {
+                take[i] = Math.Min(Math.Min(people[i].Ids.Length, MinFacesPerPerson), room);
+                room -= take[i];
+            }
+        }
+        else
+        {
+            int lo = MinFacesPerPerson, hi = people.Max(p => p.Ids.Length); // Used(lo) <= limit < Used(max) = faces
+            while (lo < hi)
+            {
+                var mid = lo + (hi - lo + 1) / 2;
+                if (Used(mid) <= limit) lo = mid; else hi = mid - 1;
+            }
+            var room = limit - Used(lo);
+            for (var i = 0; i < people.Count; i++)
+            {
+                take[i] = Math.Min(people[i].Ids.Length, lo);
+                if (room > 0 && people[i].Ids.Length > lo) { take[i]++; room--; }
+            }
+        }
+        var sample = new List<long>(limit);
+        for (var i = 0; i < people.Count; i++)
+        {
+            var ids = people[i].Ids;
+            for (var j = 0; j < take[i]; j++) sample.Add(ids[(int)((j + 0.5) * ids.Length / take[i])]);
+        }
+        sample.Sort();
+        return sample;
+    }
 
     /// <summary>t-SNE started from PCA (so the same embeddings always give the same map), or PCA alone.</summary>
     public static (float X, float Y)[] Layout(IReadOnlyList<float[]> x, bool forcePca = false)
@@ -56,7 +142,7 @@ public static class GalleryMap
     }
 
     /// <summary>Exact t-SNE with early exaggeration and momentum (van der Maaten and Hinton, 2008).</summary>
-    internal static (float X, float Y)[] Tsne(IReadOnlyList<float[]> x, (float X, float Y)[] start, double perplexity = 30, int iterations = 600)
+    internal static (float X, float Y)[] Tsne(IReadOnlyList<float[]> x, (float X, float Y)[] start, double perplexity = 30, int iterations = 600, CancellationToken cancellation = default)
     {
         var n = x.Count;
         perplexity = Math.Min(perplexity, (n - 1) / 3.0);
@@ -102,6 +188,7 @@ public static class GalleryMap
         var q = new double[n * n];
         for (var iter = 0; iter < iterations; iter++)
         {
+            cancellation.ThrowIfCancellationRequested();
             var exaggeration = iter < 100 ? 12.0 : 1.0;
             var momentum = iter < 100 ? 0.5 : 0.8;
             double z = 0;
@@ -206,8 +293,13 @@ public static class GalleryMap
         return Imaging.ImageLoader.EncodePng(bitmap);
     }
 
-    /// <summary>The map as one self-contained HTML page (points coloured by identity, the face on hover, a thumbnail mosaic); <paramref name="title"/> is HTML-encoded.</summary>
-    public static string Html(IReadOnlyList<MapPoint> points, MapQuality quality, string title)
+    /// <summary>
+    /// The map as one HTML page (points coloured by identity, the face on hover, a thumbnail mosaic): self-contained when
+    /// the points carry their thumbnails; points with a <see cref="MapPoint.ThumbnailUrl"/> have their face fetched from
+    /// it, only when shown (hover, mosaic). <paramref name="title"/> and <paramref name="note"/> (a line under the
+    /// title, e.g. <see cref="MapLayout.SampleNote"/>) are HTML-encoded.
+    /// </summary>
+    public static string Html(IReadOnlyList<MapPoint> points, MapQuality quality, string title, string? note = null)
     {
         var identities = points.Select(p => p.Identity).Distinct().Order(StringComparer.Ordinal).ToList();
         var (minX, maxX, minY, maxY) = Bounds(points);
@@ -221,7 +313,9 @@ public static class GalleryMap
                   "#tip{position:fixed;pointer-events:none;background:#fff;border:1px solid #999;padding:4px;font-size:13px;display:none}" +
                   ".mosaic circle{display:none}.points image{display:none}.mosaic image{display:inline}" +
                   ".name{font-size:12px;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:3px;pointer-events:none}</style></head><body>");
-        sb.Append($"<h1>{WebUtility.HtmlEncode(title)}</h1><p>{points.Count} faces of {identities.Count} people, t-SNE of the face embeddings. " +
+        sb.Append($"<h1>{WebUtility.HtmlEncode(title)}</h1>");
+        if (note is not null) sb.Append($"<p id=\"note\"><b>{WebUtility.HtmlEncode(note)}</b></p>");
+        sb.Append($"<p>{points.Count} faces of {identities.Count} people, t-SNE of the face embeddings. " +
                   $"Neighbourhoods kept: {quality.Preservation.ToString("P0", CultureInfo.InvariantCulture)} of each face's 10 nearest; " +
                   $"5 nearest on the map share the identity for {quality.KnnAccuracy.ToString("P0", CultureInfo.InvariantCulture)}. " +
                   "<label><input type=\"checkbox\" id=\"mosaic\"> mosaic of faces</label></p>");
@@ -229,10 +323,12 @@ public static class GalleryMap
         foreach (var p in points)
         {
             var color = ColorOf(identities.IndexOf(p.Identity), identities.Count);
-            var thumb = p.Thumbnail is null ? "" : "data:image/jpeg;base64," + Convert.ToBase64String(p.Thumbnail);
+            // A URL goes in data-href and is fetched when shown; an inlined face is the href itself.
+            var thumb = p.ThumbnailUrl is { } url ? $"data-href=\"{WebUtility.HtmlEncode(url)}\""
+                : p.Thumbnail is null ? "" : $"href=\"data:image/jpeg;base64,{Convert.ToBase64String(p.Thumbnail)}\"";
             var name = WebUtility.HtmlEncode(p.Identity);
             sb.Append($"<g data-name=\"{name}\"><circle cx=\"{N(Px(p.X))}\" cy=\"{N(Py(p.Y))}\" r=\"5\" fill=\"#{color.Red:x2}{color.Green:x2}{color.Blue:x2}\"/>");
-            if (thumb.Length > 0) sb.Append($"<image href=\"{thumb}\" x=\"{N(Px(p.X) - 14)}\" y=\"{N(Py(p.Y) - 14)}\" width=\"28\" height=\"28\"/>");
+            if (thumb.Length > 0) sb.Append($"<image {thumb} x=\"{N(Px(p.X) - 14)}\" y=\"{N(Py(p.Y) - 14)}\" width=\"28\" height=\"28\"/>");
             sb.Append("</g>");
         }
         // Each person's name at their median point (up to 60 people), above the faces, so clusters read at a glance.
@@ -248,9 +344,12 @@ public static class GalleryMap
         sb.Append("</svg><div id=\"tip\"></div><script>");
         sb.Append("""
             const tip=document.getElementById('tip'),map=document.getElementById('map');
-            document.getElementById('mosaic').addEventListener('change',e=>map.setAttribute('class',e.target.checked?'mosaic':'points'));
+            const face=t=>t.getAttribute('href')||t.dataset.href;
+            document.getElementById('mosaic').addEventListener('change',e=>{
+              if(e.target.checked)map.querySelectorAll('image[data-href]:not([href])').forEach(t=>t.setAttribute('href',t.dataset.href));
+              map.setAttribute('class',e.target.checked?'mosaic':'points');});
             map.addEventListener('mousemove',e=>{const g=e.target.closest('g');if(!g){tip.style.display='none';return;}
-              tip.replaceChildren();const t=g.querySelector('image');if(t){const i=new Image();i.src=t.getAttribute('href');i.width=112;tip.append(i,document.createElement('br'));}
+              tip.replaceChildren();const t=g.querySelector('image');if(t){const i=new Image();i.src=face(t);i.width=112;tip.append(i,document.createElement('br'));}
               tip.append(g.dataset.name);tip.style.left=(e.clientX+12)+'px';tip.style.top=(e.clientY+12)+'px';tip.style.display='block';});
             map.addEventListener('mouseleave',()=>tip.style.display='none');
             """);

@@ -8,6 +8,12 @@ public sealed record IdentityFaceJson(long Id, string Path, BoxJson Box, string 
 /// <summary>The answer of <c>GET /api/gallery/{identity}</c>.</summary>
 public sealed record IdentityFacesJson(string Identity, IReadOnlyList<IdentityFaceJson> Faces);
 
+/// <summary>The answer of <c>GET /api/gallery</c>: a page of identities (by name), the gallery's face count, and the paging.</summary>
+public sealed record GalleryPageJson(IReadOnlyList<IdentityJson> Identities, int Faces, int Total, int Offset, int Limit);
+
+/// <summary>The answer of <c>GET /api/gallery/files</c>: a page of photos' outcomes (by path) and the paging.</summary>
+public sealed record FilesPageJson(IReadOnlyList<FileOutcomeJson> Files, int Total, int Offset, int Limit);
+
 /// <summary>The answer of <c>POST /api/gallery/{identity}/faces</c>.</summary>
 public sealed record AddedFaceJson(string Identity, int Faces, bool SeveralFaces);
 
@@ -20,14 +26,18 @@ public sealed record RemovedIdentityJson(string Identity, int RemovedFaces);
 /// </summary>
 internal static class GalleryApi
 {
+    /// <summary>Items of a page when <c>limit</c> is not given, and the most a page may have.</summary>
+    public const int DefaultLimit = 100, MaxLimit = 1000;
+
     public static void MapGalleryReads(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/gallery", (GalleryService g) => TypedResults.Ok(g.Read(Contracts.Gallery)))
-            .WithSummary("Identities with face and file counts");
+        api.MapGet("/gallery", Gallery)
+            .WithSummary($"Identities with face and file counts, by name: ?offset=0&limit={DefaultLimit} (at most {MaxLimit}), with the total").ProducesProblem(400);
         api.MapGet("/gallery/files", Files)
-            .WithSummary("Every indexed photo's outcome; paths relative to the gallery folder (absolute with ?paths=absolute and the key)");
-        api.MapGet("/gallery/map", async (GalleryService g, CancellationToken cancellation) => TypedResults.Content(await g.MapHtmlAsync(cancellation), "text/html; charset=utf-8"))
-            .WithSummary("A self-contained HTML t-SNE map of the gallery's faces").AllowSignedLinks();
+            .WithSummary($"Indexed photos' outcomes, by path: ?offset=0&limit={DefaultLimit} (at most {MaxLimit}), with the total; paths relative to the gallery folder (absolute with ?paths=absolute and the key)")
+            .ProducesProblem(400);
+        api.MapGet("/gallery/map", Map)
+            .WithSummary("An HTML t-SNE map of the gallery's faces (a sample beyond a few thousand), laid out in the background: 202 until the first is ready").AllowSignedLinks();
         api.MapGet("/gallery/{identity}", Identity)
             .WithSummary("One identity's faces").ProducesProblem(404);
         api.MapGet("/gallery/{identity}/average", Average)
@@ -43,11 +53,39 @@ internal static class GalleryApi
             .WithSummary("Remove an identity's faces and thumbnails (needs the API key)").ProducesProblem(404);
     }
 
-    private static Ok<List<FileOutcomeJson>> Files(HttpContext http, GalleryService g)
+    private static Results<Ok<GalleryPageJson>, ProblemHttpResult> Gallery(HttpContext http, GalleryService g)
     {
-        var files = g.Read(s => s.Files());
-        return TypedResults.Ok(files.Where(f => GalleryPaths.IsPhoto(f.Path))
-            .Select(f => Contracts.File(f) with { Path = g.PathFor(f.Path, http) }).ToList());
+        if (Paging.Read(http, DefaultLimit, MaxLimit, out var page) is { } problem) return problem;
+        var (identities, total, faces) = g.Read(s => (s.Identities(page.Offset, page.Limit), s.IdentityCount(), s.FaceCount()));
+        return TypedResults.Ok(new GalleryPageJson([.. identities.Select(i => new IdentityJson(i.Identity, i.Faces, i.Files, i.FaceId))], faces, total, page.Offset, page.Limit));
+    }
+
+    private static Results<Ok<FilesPageJson>, ProblemHttpResult> Files(HttpContext http, GalleryService g)
+    {
+        if (Paging.Read(http, DefaultLimit, MaxLimit, out var page) is { } problem) return problem;
+        var (files, total) = g.Read(s => s.Photos(page.Offset, page.Limit));
+        return TypedResults.Ok(new FilesPageJson([.. files.Select(f => Contracts.File(f) with { Path = g.PathFor(f.Path, http) })], total, page.Offset, page.Limit));
+    }
+
+    /// <summary>The page shown until the first map is laid out; it reloads itself.</summary>
+    private const string MapPendingHtml = """
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">
+        <title>Gallery map</title><style>body{font-family:system-ui,sans-serif;margin:12px}</style></head>
+        <body><h1>Gallery map</h1><p id="note">Laying out the map of {0} faces: this page reloads itself until it is ready.</p></body></html>
+        """;
+
+    private static async Task<ContentHttpResult> Map(HttpContext http, GalleryService g, SignedLinks links, CancellationToken cancellation)
+    {
+        var (status, layout) = await g.MapAsync(cancellation);
+        http.Response.Headers["X-Map-Status"] = status.ToString().ToLowerInvariant();
+        if (status != MapStatus.Ready) http.Response.Headers.RetryAfter = "2";
+        if (layout is null)
+            return TypedResults.Content(MapPendingHtml.Replace("{0}", g.Index.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal),
+                "text/html; charset=utf-8", statusCode: StatusCodes.Status202Accepted);
+        var points = layout.Points.Select(p => p with { ThumbnailUrl = g.ThumbnailUrl(p.FaceId, links) }).ToList();
+        string?[] notes = [layout.SampleNote, status == MapStatus.Stale ? "The gallery has changed since this map was laid out; the new one is on its way: reload in a moment." : null];
+        var note = string.Join(" ", notes.OfType<string>());
+        return TypedResults.Content(Pictures.GalleryMap.Html(points, layout.Quality, "Gallery map", note.Length > 0 ? note : null), "text/html; charset=utf-8");
     }
 
     private static Results<Ok<IdentityFacesJson>, ProblemHttpResult> Identity(HttpContext http, string identity, GalleryService g, SignedLinks links)

@@ -427,11 +427,28 @@ $('map-link').addEventListener('click', async (e) => {
   }
 });
 
+// People and files come a page at a time (the server pages in the database), so the tab stays small at any size.
+const pages = { people: { offset: 0, limit: 60 }, files: { offset: 0, limit: 100 } };
+const number = (n) => n.toLocaleString('en');
+
+function showPager(name, offset, shown, total) {
+  $(name + '-range').textContent = total === 0 ? 'none' : `${number(offset + 1)}–${number(offset + shown)} of ${number(total)}`;
+  $(name + '-prev').disabled = offset === 0;
+  $(name + '-next').disabled = offset + shown >= total;
+  $(name + '-pager').hidden = total <= pages[name].limit && offset === 0;
+}
+
+for (const name of ['people', 'files']) {
+  $(name + '-prev').addEventListener('click', () => { pages[name].offset = Math.max(0, pages[name].offset - pages[name].limit); loadGallery(); });
+  $(name + '-next').addEventListener('click', () => { pages[name].offset += pages[name].limit; loadGallery(); });
+}
+
 async function loadGallery() {
   try {
-    const gallery = await (await api('/api/gallery')).json();
-    const files = await (await api('/api/gallery/files')).json();
-    $('gallery-summary').textContent = `${gallery.identities.length} people, ${gallery.faces} faces, ${files.length} files`;
+    const p = pages.people, f = pages.files;
+    const gallery = await (await api(`/api/gallery?offset=${p.offset}&limit=${p.limit}`)).json();
+    const files = await (await api(`/api/gallery/files?offset=${f.offset}&limit=${f.limit}`)).json();
+    $('gallery-summary').textContent = `${number(gallery.total)} people, ${number(gallery.faces)} faces, ${number(files.total)} photos`;
     const people = $('gallery-people');
     people.replaceChildren();
     for (const person of gallery.identities) {
@@ -449,15 +466,17 @@ async function loadGallery() {
       });
       people.append(div);
     }
+    showPager('people', gallery.offset, gallery.identities.length, gallery.total);
     const body = document.querySelector('#gallery-files tbody');
     body.replaceChildren();
-    for (const f of files.filter((f) => f.outcome !== 'indexed').concat(files.filter((f) => f.outcome === 'indexed')).slice(0, 500)) {
+    for (const file of files.files) {
       const tr = document.createElement('tr');
-      for (const v of [f.outcome, f.identity, f.path.split('/').pop(), f.detail || '']) {
+      for (const v of [file.outcome, file.identity, file.path.split('/').pop(), file.detail || '']) {
         const td = document.createElement('td'); td.textContent = v; tr.append(td);
       }
       body.append(tr);
     }
+    showPager('files', files.offset, files.files.length, files.total);
   } catch (e) {
     setStatus($('gallery-summary'), e.message, true);
   }
