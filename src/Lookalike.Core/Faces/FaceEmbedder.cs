@@ -24,7 +24,7 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
     /// <exception cref="ArgumentException">The model's input length does not match <paramref name="input"/>.</exception>
     public FaceEmbedder(string modelPath, string modelId, bool flip, int threads = 1, EmbedderInput? input = null)
     {
-        _model = new OnnxModel(modelPath, threads);
+        _model = new OnnxModel(modelPath, threads, ModelRunTrace.Embedding);
         ModelId = modelId;
         _flip = flip;
         Input = input;

@@ -194,7 +194,7 @@ public sealed class FacePipeline : IDisposable
 
     private float CropScoreOf(SKBitmap aligned, CancellationToken cancellation)
     {
-        var check = _detector.Detect(aligned, CheckPadding, CheckScore, cancellation);
+        var check = _detector.Detect(aligned, CheckPadding, CheckScore, ModelRunTrace.FaceCheck, cancellation);
         return check.Count > 0 ? check[0].Score : 0f;
     }
 

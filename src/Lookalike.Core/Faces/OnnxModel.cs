@@ -14,9 +14,14 @@ internal sealed class OnnxModel : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly long[] _inputShape;
+    private readonly string _kind;
 
-    public OnnxModel(string path, int threads)
+    /// <param name="path">The .onnx file.</param>
+    /// <param name="threads">Intra-op threads.</param>
+    /// <param name="kind">What a run is for in a <see cref="ModelRunTrace"/> unless the caller says otherwise.</param>
+    public OnnxModel(string path, int threads, string kind = "model")
     {
+        _kind = kind;
         using var options = new SessionOptions
         {
             IntraOpNumThreads = Math.Max(1, threads),
@@ -44,7 +49,18 @@ internal sealed class OnnxModel : IDisposable
     /// on this call's own options, which stops ONNX Runtime between kernels (other callers' runs are untouched).</param>
     /// <exception cref="OperationCanceledException">cancelled before or during the run.</exception>
     /// <param name="input">The flattened input tensor.</param>
-    public float[][] Run(float[] input, CancellationToken cancellation = default)
+    public float[][] Run(float[] input, CancellationToken cancellation = default) => Run(input, _kind, cancellation);
+
+    /// <summary>As <see cref="Run(float[], CancellationToken)"/>, recorded in an open <see cref="ModelRunTrace"/> as <paramref name="kind"/>.</summary>
+    public float[][] Run(float[] input, string kind, CancellationToken cancellation = default)
+    {
+        var started = ModelRunTrace.Begin();
+        var outputs = RunCancellable(input, cancellation);
+        ModelRunTrace.Record(kind, started);
+        return outputs;
+    }
+
+    private float[][] RunCancellable(float[] input, CancellationToken cancellation)
     {
         if (input.Length != InputLength)
             throw new ArgumentException($"model input needs {InputLength} floats, got {input.Length}", nameof(input));
