@@ -41,7 +41,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         var (w, h) = (image.Width, image.Height);
         var s = _size / (Math.Max(w, h) * padding);
         var (left, top) = ((_size - w * s) / 2, (_size - h * s) / 2);
-        var input = new float[_size * _size * 3];
+        var input = _model.RentInput();
         using (var letterbox = new SKBitmap(new SKImageInfo(_size, _size, SKColorType.Rgba8888, SKAlphaType.Premul)))
         {
             using (var canvas = new SKCanvas(letterbox))
@@ -56,7 +56,15 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         }
 
         // Outputs are told apart by length: scores 512 and 384, boxes 512x16 and 384x16.
-        var outputs = _model.Run(input, kind, cancellation);
+        float[][] outputs;
+        try
+        {
+            outputs = _model.Run(input, kind, cancellation);
+        }
+        finally
+        {
+            _model.Return(input);
+        }
         var candidates = new List<Detection>();
         foreach (var (cells, anchors) in Layers)
         {

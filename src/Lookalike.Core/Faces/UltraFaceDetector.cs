@@ -38,7 +38,7 @@ public sealed class UltraFaceDetector : IFaceDetector, IDisposable
         var left = (InputWidth - canvasW * s) / 2 + (canvasW - w) / 2 * s;
         var top = (InputHeight - canvasH * s) / 2 + (canvasH - h) / 2 * s;
 
-        var input = new float[3 * InputWidth * InputHeight];
+        var input = _model.RentInput();
         using (var letterbox = new SKBitmap(new SKImageInfo(InputWidth, InputHeight, SKColorType.Rgba8888, SKAlphaType.Premul)))
         {
             using (var canvas = new SKCanvas(letterbox))
@@ -50,7 +50,15 @@ public sealed class UltraFaceDetector : IFaceDetector, IDisposable
             Tensors.RgbaToChw(letterbox, input, mean: 127f, scale: 1 / 128f);
         }
 
-        var outputs = _model.Run(input, kind, cancellation);
+        float[][] outputs;
+        try
+        {
+            outputs = _model.Run(input, kind, cancellation);
+        }
+        finally
+        {
+            _model.Return(input);
+        }
         var (scores, boxes) = (outputs[0], outputs[1]);
         var candidates = new List<Detection>();
         for (var i = 0; i < scores.Length / 2; i++)
