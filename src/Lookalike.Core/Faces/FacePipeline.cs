@@ -15,6 +15,9 @@ namespace Lookalike.Faces;
 /// that face is used if it passes the strict check (crop score ≥ 0.5 and norm ≥ 2).</item>
 /// <item>If nothing was found, retry on 1.5x, 2x and 3x grey canvases and keep the first face passing the strict check.</item>
 /// </list>
+/// An image whose short side is at most 400 px (a face crop, mostly) is looked at on the 1.5x canvas first: a face there
+/// that fills the frame and passes the strict check is the answer, with one detector run fewer (step 2 without step 1).
+/// The 1.5x canvas is detected on once per image whichever steps use it.
 /// Measured on lfw-gray: 0/752 images without a face (10 with the detector alone) and no face in 233 face-free crops.
 /// </summary>
 public sealed class FacePipeline : IDisposable
@@ -25,6 +28,7 @@ public sealed class FacePipeline : IDisposable
     private const float CheckPadding = 2f; // 112x112 crop centred on a 224x224 grey canvas
     private static readonly float[] RetryPaddings = [1.5f, 2f, 3f];
     private const int RetryCandidates = 3;
+    private const int CropShortSide = 400;
 
     private readonly UltraFaceDetector _detector;
     private readonly BlazeFaceDetector? _blazeFace;
@@ -122,9 +126,18 @@ public sealed class FacePipeline : IDisposable
         var (w, h) = (image.Width, image.Height);
         var shortSide = Math.Min(w, h);
         var faces = new List<Face>();
-        // The 1.5x canvas serves the frame-filling step and the first retry: one detector run and one search for both
-        // (the same input gives the same answer). Only the source label differs.
-        var canvas = new Lazy<Face?>(() => FirstStrict(image, 1.5f, FaceSource.FrameFilling, cancellation), LazyThreadSafetyMode.None);
+        // The 1.5x canvas serves the crop shortcut, the frame-filling step and the first retry: one detector run and one
+        // search for all (the same input gives the same answer). Only the source label differs.
+        var canvasDetections = new Lazy<IReadOnlyList<Detection>>(() => Detector.Detect(image, 1.5f, cancellation: cancellation), LazyThreadSafetyMode.None);
+        var canvas = new Lazy<Face?>(() => FirstStrict(image, canvasDetections.Value, FaceSource.FrameFilling, cancellation), LazyThreadSafetyMode.None);
+        if (shortSide <= CropShortSide)
+        {
+            // A small image is mostly a face crop: its face fills the frame, and the detection on the image would only
+            // send it to the canvas. Take the canvas's face straight away when it fills the frame there too.
+            var filling = canvasDetections.Value.Where(d => d.Box.ToSquare().ClipTo(w, h).Height > FrameFillingFraction * shortSide).ToList();
+            if (filling.Count > 0 && FirstStrict(image, filling, FaceSource.FrameFilling, cancellation) is { } crop)
+                return Result(image, [crop], minFaceSize);
+        }
         foreach (var det in Detector.Detect(image, cancellation: cancellation))
         {
             var square = det.Box.ToSquare();
@@ -140,9 +153,9 @@ public sealed class FacePipeline : IDisposable
         {
             foreach (var padding in RetryPaddings)
             {
-                var found = padding == 1.5f && canvas.IsValueCreated
+                var found = padding == 1.5f
                     ? canvas.Value is { } f ? f with { Source = FaceSource.Padded } : null
-                    : FirstStrict(image, padding, FaceSource.Padded, cancellation);
+                    : FirstStrict(image, Detector.Detect(image, padding, cancellation: cancellation), FaceSource.Padded, cancellation);
                 if (found is not null)
                 {
                     faces.Add(found);
@@ -150,9 +163,14 @@ public sealed class FacePipeline : IDisposable
                 }
             }
         }
+        return Result(image, faces, minFaceSize);
+    }
+
+    private static FaceAnalysis Result(SKBitmap image, List<Face> faces, float minFaceSize)
+    {
         var kept = Deduplicate(faces);
         var tooSmall = kept.RemoveAll(f => f.Box.Height < minFaceSize);
-        return new FaceAnalysis(w, h, kept, tooSmall);
+        return new FaceAnalysis(image.Width, image.Height, kept, tooSmall);
     }
 
     /// <summary>
@@ -166,10 +184,10 @@ public sealed class FacePipeline : IDisposable
         return PassesLenient(face) ? face : null;
     }
 
-    /// <summary>Detects on a padded canvas and returns the largest face that passes the strict check.</summary>
-    private Face? FirstStrict(SKBitmap image, float padding, FaceSource source, CancellationToken cancellation)
+    /// <summary>Of the detections on a padded canvas, the largest face that passes the strict check.</summary>
+    private Face? FirstStrict(SKBitmap image, IReadOnlyList<Detection> detections, FaceSource source, CancellationToken cancellation)
     {
-        var candidates = Detector.Detect(image, padding, cancellation: cancellation).OrderByDescending(d => d.Box.Area).Take(RetryCandidates);
+        var candidates = detections.OrderByDescending(d => d.Box.Area).Take(RetryCandidates);
         foreach (var det in candidates)
         {
             // The crop check first: a candidate it rejects fails the strict check whatever its norm, so it is not embedded.
