@@ -66,21 +66,30 @@ public partial class CliInMemoryTests(PipelineFixture fx)
     {
         using var tmp = new TempDir();
         var db = tmp["g.db"];
-        var images = Path.Combine(Shared.Set("jp-politicians"), "images");
+        // jp-politicians (18 photos of 9 people, one face each) and the edge-cases couple as a tenth "person".
+        var images = tmp["images"];
+        foreach (var f in Directory.EnumerateFiles(Path.Combine(Shared.Set("jp-politicians"), "images"), "*", SearchOption.AllDirectories))
+        {
+            var link = Path.Combine(images, Path.GetFileName(Path.GetDirectoryName(f)!), Path.GetFileName(f));
+            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+            File.CreateSymbolicLink(link, f);
+        }
+        Directory.CreateDirectory(Path.Combine(images, "couple"));
+        File.CreateSymbolicLink(Path.Combine(images, "couple", "couple.jpg"), Photo("edge-cases", "multi_face", "couple.jpg"));
 
         var add = Lookalike("gallery", "add", images, "--db", db);
         Assert.Equal(0, add.Code);
-        Assert.Matches(@"│ indexed\s+│\s+17 │", add.Out);
+        Assert.Matches(@"│ indexed\s+│\s+18 │", add.Out);
         Assert.Matches(@"│ multiple_faces\s+│\s+1 │", add.Out);
-        Assert.Matches(@"│ total\s+│\s+18 │", add.Out);
-        Assert.Contains(add.Lines, l => Regex.IsMatch(l, $@"^18 embedded, 0 removed, \d+\.\d s \(\d+\.\d photos/s\) → {Regex.Escape(db)}$"));
-        Assert.Contains(add.Lines, l => l.StartsWith("  multiple_faces  ", StringComparison.Ordinal) && l.EndsWith("安倍晋三_default.jpg  (2 faces; kept the largest)", StringComparison.Ordinal));
+        Assert.Matches(@"│ total\s+│\s+19 │", add.Out);
+        Assert.Contains(add.Lines, l => Regex.IsMatch(l, $@"^19 embedded, 0 removed, \d+\.\d s \(\d+\.\d photos/s\) → {Regex.Escape(db)}$"));
+        Assert.Contains(add.Lines, l => l.StartsWith("  multiple_faces  ", StringComparison.Ordinal) && l.EndsWith("couple.jpg  (2 faces; kept the largest)", StringComparison.Ordinal));
         Assert.DoesNotContain("indexing", add.Out); // the progress display goes to stderr, never into the answer (whether it draws a frame depends on timing)
 
         var again = Lookalike("gallery", "add", images, "--db", db, "--json");
         Assert.Equal(0, again.Code);
-        Assert.Equal(18, again.Json.GetProperty("files").GetInt32());
-        Assert.Equal(18, again.Json.GetProperty("outcomes").GetProperty("unchanged").GetInt32());
+        Assert.Equal(19, again.Json.GetProperty("files").GetInt32());
+        Assert.Equal(19, again.Json.GetProperty("outcomes").GetProperty("unchanged").GetInt32());
         Assert.Equal(0, again.Json.GetProperty("embedded").GetInt32());
         Assert.Equal(db, again.Json.GetProperty("db").GetString());
 

@@ -28,8 +28,9 @@ internal static class BenchCommand
         var indexFiles = new Option<int>("--index-files") { Description = "Photos indexed for the throughput figure", DefaultValueFactory = _ => 160 };
         var memoryFiles = new Option<int>("--memory-files") { Description = "Only check memory: index this many photos (shared/data, cycled) and print memory every tenth" };
         var galleryFaces = new Option<int>("--gallery-faces") { Description = "Only the product path at scale: a synthetic gallery of this many faces (built once, reused), timed through match and the server's code" };
+        var breakdown = new Option<bool>("--breakdown") { Description = "Only the stage breakdown: model runs per image kind beside the whole analysis" };
         var galleryStore = new Option<string?>("--gallery-store") { Description = "SQLite file for --gallery-faces (default: ~/.cache/lookalike/bench/gallery-N.db), or a postgres:// URL: the pgvector figures (HNSW build, latency and recall@10 per ef_search, server memory)" };
-        var cmd = new Command("bench", "Time each pipeline stage, search over 10k and 100k faces, and indexing throughput") { photo, folder, iterations, indexFiles, memoryFiles, galleryFaces, galleryStore };
+        var cmd = new Command("bench", "Time each pipeline stage, search over 10k and 100k faces, and indexing throughput") { photo, folder, iterations, indexFiles, memoryFiles, galleryFaces, galleryStore, breakdown };
         cmd.SetAction(parse => cli.Run(parse, () =>
         {
             using var pipeline = cli.Pipeline(parse);
@@ -40,11 +41,19 @@ internal static class BenchCommand
                 return PostgresScaleBench.Run(cli.Console, pipeline, faces, pg, json);
             if (parse.GetValue(galleryFaces) is > 0 and var size) return GalleryScaleBench.Run(cli.Console, pipeline, size, parse.GetValue(galleryStore), json);
             var n = Math.Max(3, parse.GetValue(iterations));
+            if (parse.GetValue(breakdown))
+            {
+                var lines = new BenchLines(cli.Console, json);
+                StageBreakdown.Run(lines, pipeline, n);
+                if (json) cli.Console.WriteJson(lines.Json());
+                return 0;
+            }
             var jpeg = parse.GetValue(photo) is { } p ? File.ReadAllBytes(p.FullName) : Sample1280x720();
             var bench = new BenchLines(cli.Console, json);
             bench.Line($"{Environment.ProcessorCount} cores, {RuntimeInfo()}; median (p90) of {n} runs after warm-up");
             bench.Line($"{"stage",-44} {"this run",-26} reference (same run)");
             var query = Stages(bench, pipeline, jpeg, n);
+            StageBreakdown.Run(bench, pipeline, n);
             Search(bench, pipeline, query, n);
             Million(bench, pipeline, query, n);
             EndToEnd(bench, pipeline, jpeg, n);

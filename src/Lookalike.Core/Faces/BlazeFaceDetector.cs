@@ -25,7 +25,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     public BlazeFaceDetector(string modelPath, int size = 128, int threads = 1)
     {
         _size = size;
-        _model = new OnnxModel(modelPath, threads);
+        _model = new OnnxModel(modelPath, threads, ModelRunTrace.DetectOnImage);
     }
 
     internal long ModelRuns => _model.Runs;
@@ -33,11 +33,15 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     /// <inheritdoc/>
     /// <remarks>Boxes are mapped to the UltraFace box shape the landmark crop was tuned on, in image pixels, and overlapping ones blended by score.</remarks>
     public IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = UltraFaceDetector.DefaultMinScore, CancellationToken cancellation = default)
+        => Detect(image, padding, minScore, padding == 1 ? ModelRunTrace.DetectOnImage : ModelRunTrace.DetectOnCanvas, cancellation);
+
+    /// <summary>As <see cref="Detect(SKBitmap, float, float, CancellationToken)"/>, recorded in a <see cref="ModelRunTrace"/> as <paramref name="kind"/>.</summary>
+    internal IReadOnlyList<Detection> Detect(SKBitmap image, float padding, float minScore, string kind, CancellationToken cancellation)
     {
         var (w, h) = (image.Width, image.Height);
         var s = _size / (Math.Max(w, h) * padding);
         var (left, top) = ((_size - w * s) / 2, (_size - h * s) / 2);
-        var input = new float[_size * _size * 3];
+        var input = _model.RentInput();
         using (var letterbox = new SKBitmap(new SKImageInfo(_size, _size, SKColorType.Rgba8888, SKAlphaType.Premul)))
         {
             using (var canvas = new SKCanvas(letterbox))
@@ -52,7 +56,15 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         }
 
         // Outputs are told apart by length: scores 512 and 384, boxes 512x16 and 384x16.
-        var outputs = _model.Run(input, cancellation);
+        float[][] outputs;
+        try
+        {
+            outputs = _model.Run(input, kind, cancellation);
+        }
+        finally
+        {
+            _model.Return(input);
+        }
         var candidates = new List<Detection>();
         foreach (var (cells, anchors) in Layers)
         {

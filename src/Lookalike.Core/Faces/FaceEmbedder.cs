@@ -24,7 +24,7 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
     /// <exception cref="ArgumentException">The model's input length does not match <paramref name="input"/>.</exception>
     public FaceEmbedder(string modelPath, string modelId, bool flip, int threads = 1, EmbedderInput? input = null)
     {
-        _model = new OnnxModel(modelPath, threads);
+        _model = new OnnxModel(modelPath, threads, ModelRunTrace.Embedding);
         ModelId = modelId;
         _flip = flip;
         Input = input;
@@ -55,15 +55,22 @@ public sealed class FaceEmbedder : IFaceEmbedder, IDisposable
         if (Input is not null) return EmbedDescribed(aligned, Input, cancellation);
         if (aligned.Width != FaceAligner.Size || aligned.Height != FaceAligner.Size)
             throw new ArgumentException($"embedder needs a {FaceAligner.Size}x{FaceAligner.Size} face, got {aligned.Width}x{aligned.Height}");
-        var input = new float[_model.InputLength];
-        Tensors.RgbaToChw(aligned, input, mean: 127f, scale: 1 / 128f);
-        var embedding = _model.Run(input, cancellation)[0];
-        if (!_flip) return embedding;
-        MirrorRows(input, FaceAligner.Size);
-        // The mean, not the sum: the raw norm stays on the scale the face check's norm threshold was measured on.
-        System.Numerics.Tensors.TensorPrimitives.Add(embedding, _model.Run(input, cancellation)[0], embedding);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(embedding, 0.5f, embedding);
-        return embedding;
+        var input = _model.RentInput();
+        try
+        {
+            Tensors.RgbaToChw(aligned, input, mean: 127f, scale: 1 / 128f);
+            var embedding = _model.Run(input, cancellation)[0];
+            if (!_flip) return embedding;
+            MirrorRows(input, FaceAligner.Size);
+            // The mean, not the sum: the raw norm stays on the scale the face check's norm threshold was measured on.
+            System.Numerics.Tensors.TensorPrimitives.Add(embedding, _model.Run(input, cancellation)[0], embedding);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(embedding, 0.5f, embedding);
+            return embedding;
+        }
+        finally
+        {
+            _model.Return(input);
+        }
     }
 
     private float[] EmbedDescribed(SKBitmap aligned, EmbedderInput input, CancellationToken cancellation)

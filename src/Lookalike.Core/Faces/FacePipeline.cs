@@ -15,6 +15,9 @@ namespace Lookalike.Faces;
 /// that face is used if it passes the strict check (crop score ≥ 0.5 and norm ≥ 2).</item>
 /// <item>If nothing was found, retry on 1.5x, 2x and 3x grey canvases and keep the first face passing the strict check.</item>
 /// </list>
+/// An image whose short side is at most 400 px (a face crop, mostly) is looked at on the 1.5x canvas first: a face there
+/// that fills the frame and passes the strict check is the answer, with one detector run fewer (step 2 without step 1).
+/// The 1.5x canvas is detected on once per image whichever steps use it.
 /// Measured on lfw-gray: 0/752 images without a face (10 with the detector alone) and no face in 233 face-free crops.
 /// </summary>
 public sealed class FacePipeline : IDisposable
@@ -25,6 +28,7 @@ public sealed class FacePipeline : IDisposable
     private const float CheckPadding = 2f; // 112x112 crop centred on a 224x224 grey canvas
     private static readonly float[] RetryPaddings = [1.5f, 2f, 3f];
     private const int RetryCandidates = 3;
+    private const int CropShortSide = 400;
 
     private readonly UltraFaceDetector _detector;
     private readonly BlazeFaceDetector? _blazeFace;
@@ -115,6 +119,9 @@ public sealed class FacePipeline : IDisposable
     /// <summary>Analyses an image decoded at <paramref name="scale"/>, with boxes and landmarks mapped back to the original pixels.</summary>
     private FaceAnalysis AnalyzeDecoded(SKBitmap image, float scale, AnalyzeOptions options, CancellationToken cancellation)
     {
+        // Ours alone: immutable, Skia draws it without copying its pixels and builds its mipmaps once for every
+        // letterbox, landmark crop and alignment (a 2.6 MP photo: 6 ms less per face, `bench --breakdown`).
+        image.SetImmutable();
         if (scale == 1) return Analyze(image, options, cancellation);
         var analysis = Analyze(image, options, Options.MinFaceSize * scale, cancellation);
         var back = 1 / scale;
@@ -142,11 +149,22 @@ public sealed class FacePipeline : IDisposable
         var (w, h) = (image.Width, image.Height);
         var shortSide = Math.Min(w, h);
         var faces = new List<Face>();
+        // The 1.5x canvas serves the crop shortcut, the frame-filling step and the first retry: one detector run and one
+        // search for all (the same input gives the same answer). Only the source label differs.
+        var canvasDetections = new Lazy<IReadOnlyList<Detection>>(() => Detector.Detect(image, 1.5f, cancellation: cancellation), LazyThreadSafetyMode.None);
+        var canvas = new Lazy<Face?>(() => FirstStrict(image, canvasDetections.Value, FaceSource.FrameFilling, cancellation), LazyThreadSafetyMode.None);
+        if (shortSide <= CropShortSide)
+        {
+            // A small image is mostly a face crop: its face fills the frame, and the detection on the image would only
+            // send it to the canvas. Take the canvas's face straight away when it fills the frame there too.
+            var filling = canvasDetections.Value.Where(d => d.Box.ToSquare().ClipTo(w, h).Height > FrameFillingFraction * shortSide).ToList();
+            if (filling.Count > 0 && FirstStrict(image, filling, FaceSource.FrameFilling, cancellation) is { } crop)
+                return Result(image, [crop], minFaceSize);
+        }
         foreach (var det in Detector.Detect(image, cancellation: cancellation))
         {
             var square = det.Box.ToSquare();
-            if (square.ClipTo(w, h).Height > FrameFillingFraction * shortSide
-                && FirstStrict(image, 1.5f, FaceSource.FrameFilling, cancellation) is { } better)
+            if (square.ClipTo(w, h).Height > FrameFillingFraction * shortSide && canvas.Value is { } better)
             {
                 faces.Add(better);
                 continue;
@@ -158,16 +176,24 @@ public sealed class FacePipeline : IDisposable
         {
             foreach (var padding in RetryPaddings)
             {
-                if (FirstStrict(image, padding, FaceSource.Padded, cancellation) is { } found)
+                var found = padding == 1.5f
+                    ? canvas.Value is { } f ? f with { Source = FaceSource.Padded } : null
+                    : FirstStrict(image, Detector.Detect(image, padding, cancellation: cancellation), FaceSource.Padded, cancellation);
+                if (found is not null)
                 {
                     faces.Add(found);
                     break;
                 }
             }
         }
+        return Result(image, faces, minFaceSize);
+    }
+
+    private static FaceAnalysis Result(SKBitmap image, List<Face> faces, float minFaceSize)
+    {
         var kept = Deduplicate(faces);
         var tooSmall = kept.RemoveAll(f => f.Box.Height < minFaceSize);
-        return new FaceAnalysis(w, h, kept, tooSmall);
+        return new FaceAnalysis(image.Width, image.Height, kept, tooSmall);
     }
 
     /// <summary>
@@ -181,25 +207,32 @@ public sealed class FacePipeline : IDisposable
         return PassesLenient(face) ? face : null;
     }
 
-    /// <summary>Detects on a padded canvas and returns the largest face that passes the strict check.</summary>
-    private Face? FirstStrict(SKBitmap image, float padding, FaceSource source, CancellationToken cancellation)
+    /// <summary>Of the detections on a padded canvas, the largest face that passes the strict check.</summary>
+    private Face? FirstStrict(SKBitmap image, IReadOnlyList<Detection> detections, FaceSource source, CancellationToken cancellation)
     {
-        var candidates = Detector.Detect(image, padding, cancellation: cancellation).OrderByDescending(d => d.Box.Area).Take(RetryCandidates);
+        var candidates = detections.OrderByDescending(d => d.Box.Area).Take(RetryCandidates);
         foreach (var det in candidates)
         {
-            var face = Build(image, det.Box.ToSquare(), det.Score, source, CropCheck.Always, cancellation);
-            if (PassesStrict(face)) return face;
+            // The crop check first: a candidate it rejects fails the strict check whatever its norm, so it is not embedded.
+            var face = BuildChecked(image, det.Box.ToSquare(), det.Score, source, CropCheck.First, cancellation);
+            if (face is not null && PassesStrict(face)) return face;
         }
         return null;
     }
 
-    private enum CropCheck { Always, WhenItDecides }
+    private enum CropCheck { Always, WhenItDecides, First }
 
-    private Face Build(SKBitmap image, Box square, float score, FaceSource source, CropCheck crop, CancellationToken cancellation)
+    private Face Build(SKBitmap image, Box square, float score, FaceSource source, CropCheck crop, CancellationToken cancellation) =>
+        BuildChecked(image, square, score, source, crop, cancellation)!;
+
+    /// <summary>A face from its square; null only with <see cref="CropCheck.First"/> when the crop check rejects it.</summary>
+    private Face? BuildChecked(SKBitmap image, Box square, float score, FaceSource source, CropCheck crop, CancellationToken cancellation)
     {
         var landmarks = _landmarks.Locate(image, square, cancellation);
         var five = LandmarkModel.FivePoints(landmarks);
         using var aligned = FaceAligner.Align(image, five, Options.Alignment);
+        var firstScore = crop == CropCheck.First ? CropScoreOf(aligned, cancellation) : NotChecked;
+        if (crop == CropCheck.First && firstScore < CheckScore) return null;
         // A model with its own crop (size or template) gets its own warp; the 112x112 one still serves the checks and the thumbnail.
         using var own = _embedder.Input is { UsesStockCrop: false } input ? FaceAligner.Align(image, five, input.Template, input.Size, Options.Alignment) : null;
         var raw = _fused is null ? _embedder.Embed(own ?? aligned, cancellation) : EmbedFused(_fused, image, five, own ?? aligned, cancellation);
@@ -207,7 +240,12 @@ public sealed class FacePipeline : IDisposable
         TensorPrimitives.Divide(raw, Math.Max(norm, 1e-12f), raw);
         // The lenient check accepts on the norm alone; the detector run on the crop (a third of a face's cost) is
         // then only needed to report its score.
-        var cropScore = crop == CropCheck.WhenItDecides && _normIsEvidence && norm >= CheckNorm ? NotChecked : CropScoreOf(aligned, cancellation);
+        var cropScore = crop switch
+        {
+            CropCheck.First => firstScore,
+            CropCheck.WhenItDecides when _normIsEvidence && norm >= CheckNorm => NotChecked,
+            _ => CropScoreOf(aligned, cancellation),
+        };
         var box = square.ClipTo(image.Width, image.Height);
         return new Face(box, score, landmarks, raw, norm, cropScore, source, ImageLoader.EncodeJpeg(aligned, 90))
         {
@@ -226,7 +264,7 @@ public sealed class FacePipeline : IDisposable
 
     private float CropScoreOf(SKBitmap aligned, CancellationToken cancellation)
     {
-        var check = _detector.Detect(aligned, CheckPadding, CheckScore, cancellation);
+        var check = _detector.Detect(aligned, CheckPadding, CheckScore, ModelRunTrace.FaceCheck, cancellation);
         return check.Count > 0 ? check[0].Score : 0f;
     }
 

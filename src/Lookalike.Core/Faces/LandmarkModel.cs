@@ -17,7 +17,7 @@ public sealed class LandmarkModel : ILandmarker, IDisposable
     /// <summary>Loads fr_landmark.onnx.</summary>
     /// <param name="modelPath">Path of the ONNX model.</param>
     /// <param name="threads">ONNX Runtime intra-op threads (at least 1).</param>
-    public LandmarkModel(string modelPath, int threads = 1) => _model = new OnnxModel(modelPath, threads);
+    public LandmarkModel(string modelPath, int threads = 1) => _model = new OnnxModel(modelPath, threads, ModelRunTrace.Landmarks);
 
     internal long ModelRuns => _model.Runs;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Lookalike.Faces;
@@ -14,9 +15,14 @@ internal sealed class OnnxModel : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly long[] _inputShape;
+    private readonly string _kind;
 
-    public OnnxModel(string path, int threads)
+    /// <param name="path">The .onnx file.</param>
+    /// <param name="threads">Intra-op threads.</param>
+    /// <param name="kind">What a run is for in a <see cref="ModelRunTrace"/> unless the caller says otherwise.</param>
+    public OnnxModel(string path, int threads, string kind = "model")
     {
+        _kind = kind;
         using var options = new SessionOptions
         {
             IntraOpNumThreads = Math.Max(1, threads),
@@ -35,6 +41,17 @@ internal sealed class OnnxModel : IDisposable
 
     public int InputLength { get; }
 
+    // Input tensors are 0.15-0.9 MB (large-object heap): a fresh one per run cost more than the detector's own run on
+    // this VM (first-touch page faults, 7 ms of a 10 ms letterbox, `bench --breakdown`), so each is reused.
+    private readonly ConcurrentBag<float[]> _inputs = [];
+
+    /// <summary>An input buffer of <see cref="InputLength"/> floats, contents undefined: the caller writes every element,
+    /// runs, and hands it back with <see cref="Return"/>.</summary>
+    public float[] RentInput() => _inputs.TryTake(out var input) ? input : new float[InputLength];
+
+    /// <summary>Hands back a buffer from <see cref="RentInput"/> (at most one per concurrent caller is kept).</summary>
+    public void Return(float[] input) => _inputs.Add(input);
+
     /// <summary>How many runs this model has started (tests count the work a cancelled analysis did).</summary>
     internal long Runs => Interlocked.Read(ref _runs);
     private long _runs;
@@ -44,7 +61,18 @@ internal sealed class OnnxModel : IDisposable
     /// on this call's own options, which stops ONNX Runtime between kernels (other callers' runs are untouched).</param>
     /// <exception cref="OperationCanceledException">cancelled before or during the run.</exception>
     /// <param name="input">The flattened input tensor.</param>
-    public float[][] Run(float[] input, CancellationToken cancellation = default)
+    public float[][] Run(float[] input, CancellationToken cancellation = default) => Run(input, _kind, cancellation);
+
+    /// <summary>As <see cref="Run(float[], CancellationToken)"/>, recorded in an open <see cref="ModelRunTrace"/> as <paramref name="kind"/>.</summary>
+    public float[][] Run(float[] input, string kind, CancellationToken cancellation = default)
+    {
+        var started = ModelRunTrace.Begin();
+        var outputs = RunCancellable(input, cancellation);
+        ModelRunTrace.Record(kind, started);
+        return outputs;
+    }
+
+    private float[][] RunCancellable(float[] input, CancellationToken cancellation)
     {
         if (input.Length != InputLength)
             throw new ArgumentException($"model input needs {InputLength} floats, got {input.Length}", nameof(input));

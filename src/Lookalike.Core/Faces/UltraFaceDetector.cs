@@ -21,12 +21,16 @@ public sealed class UltraFaceDetector : IFaceDetector, IDisposable
     /// <summary>Loads fr_detect.onnx.</summary>
     /// <param name="modelPath">Path of the ONNX model.</param>
     /// <param name="threads">ONNX Runtime intra-op threads (at least 1).</param>
-    public UltraFaceDetector(string modelPath, int threads = 1) => _model = new OnnxModel(modelPath, threads);
+    public UltraFaceDetector(string modelPath, int threads = 1) => _model = new OnnxModel(modelPath, threads, ModelRunTrace.DetectOnImage);
 
     internal long ModelRuns => _model.Runs;
 
     /// <inheritdoc/>
     public IReadOnlyList<Detection> Detect(SKBitmap image, float padding = 1f, float minScore = DefaultMinScore, CancellationToken cancellation = default)
+        => Detect(image, padding, minScore, padding == 1 ? ModelRunTrace.DetectOnImage : ModelRunTrace.DetectOnCanvas, cancellation);
+
+    /// <summary>As <see cref="Detect(SKBitmap, float, float, CancellationToken)"/>, recorded in a <see cref="ModelRunTrace"/> as <paramref name="kind"/>.</summary>
+    internal IReadOnlyList<Detection> Detect(SKBitmap image, float padding, float minScore, string kind, CancellationToken cancellation)
     {
         var (w, h) = (image.Width, image.Height);
         var (canvasW, canvasH) = (w * padding, h * padding);
@@ -34,7 +38,7 @@ public sealed class UltraFaceDetector : IFaceDetector, IDisposable
         var left = (InputWidth - canvasW * s) / 2 + (canvasW - w) / 2 * s;
         var top = (InputHeight - canvasH * s) / 2 + (canvasH - h) / 2 * s;
 
-        var input = new float[3 * InputWidth * InputHeight];
+        var input = _model.RentInput();
         using (var letterbox = new SKBitmap(new SKImageInfo(InputWidth, InputHeight, SKColorType.Rgba8888, SKAlphaType.Premul)))
         {
             using (var canvas = new SKCanvas(letterbox))
@@ -46,7 +50,15 @@ public sealed class UltraFaceDetector : IFaceDetector, IDisposable
             Tensors.RgbaToChw(letterbox, input, mean: 127f, scale: 1 / 128f);
         }
 
-        var outputs = _model.Run(input, cancellation);
+        float[][] outputs;
+        try
+        {
+            outputs = _model.Run(input, kind, cancellation);
+        }
+        finally
+        {
+            _model.Return(input);
+        }
         var (scores, boxes) = (outputs[0], outputs[1]);
         var candidates = new List<Detection>();
         for (var i = 0; i < scores.Length / 2; i++)
