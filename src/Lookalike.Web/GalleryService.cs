@@ -366,6 +366,9 @@ public sealed class GalleryService : IDisposable
         }
     }
 
+    /// <summary>How long <see cref="Dispose"/> waits for model runs under way before freeing the models anyway.</summary>
+    private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(30);
+
     public void Dispose()
     {
         Task? map;
@@ -375,6 +378,12 @@ public sealed class GalleryService : IDisposable
         _stopping.Dispose();
         using (var stopped = new ManualResetEvent(false))
             if (_follow.Dispose(stopped)) stopped.WaitOne(); // a running refresh finishes before its connection goes
+        // Every model run holds an analysis slot: taking them all waits for the runs still under way (a live session's
+        // recognition, a request the host stopped waiting for), so no model is freed while it runs. Freeing an ONNX
+        // session in the middle of its run crashed the process (SIGSEGV) when a test closed the server right after a
+        // live socket. Slots taken here are never given back: the service is gone.
+        for (var i = 0; i < Math.Max(1, Options.Workers); i++)
+            if (!_analysisSlots.Wait(DisposeWait)) break;
         (_index as IDisposable)?.Dispose();
         Pipeline.Dispose();
         _store.Dispose();

@@ -89,6 +89,23 @@ public class WebShellTests(WebGalleryFixture gallery)
     }
 
     [Fact]
+    public async Task Closing_the_server_waits_for_an_analysis_under_way_before_freeing_the_models()
+    {
+        // What a live socket's recognition did when a test closed the server right after it: the models were freed
+        // mid-run and the process died (SIGSEGV, exit 139). Now the close waits for the analysis, which finishes whole.
+        var service = new GalleryService(new WebOptions { Db = gallery.Db, Workers = 2 });
+        var pipeline = service.Pipeline;
+        using var image = Imaging.ImageLoader.Load(ManyFaces);
+        var before = pipeline.ModelRuns;
+        var analysis = Task.Run(() => service.InAnalysisSlotAsync(() => pipeline.Analyze(image, CancellationToken.None), CancellationToken.None),
+            TestContext.Current.CancellationToken);
+        while (pipeline.ModelRuns == before && !analysis.IsCompleted) Thread.SpinWait(20);
+        service.Dispose();
+        Assert.True(analysis.IsCompletedSuccessfully, "Dispose returned before the analysis under way had finished");
+        Assert.True((await analysis).Faces.Count >= 5);
+    }
+
+    [Fact]
     public void A_cancelled_token_stops_the_pipeline_before_any_model_run()
     {
         using var pipeline = new FacePipeline(new Models.ModelStore());
