@@ -8,20 +8,21 @@ public partial class CliInMemoryTests
     {
         using var tmp = new TempDir();
         var db = tmp["g.db"];
-        var photos = Archives.Photos("jp-politicians");
+        // jp-politicians (18 photos of 9 people, one face each) and the edge-cases couple as a tenth "person".
+        List<(string Name, string File)> photos = [.. Archives.Photos("jp-politicians"), ("couple/couple.jpg", Photo("edge-cases", "multi_face", "couple.jpg"))];
         var zip = Archives.Zip(tmp["jp politicians.zip"], photos);
 
         var add = Lookalike("gallery", "add", zip, "--db", db);
         Assert.Equal(0, add.Code);
-        Assert.Matches(@"│ indexed\s+│\s+17 │", add.Out);
+        Assert.Matches(@"│ indexed\s+│\s+18 │", add.Out);
         Assert.Matches(@"│ multiple_faces\s+│\s+1 │", add.Out);
         Assert.Contains(add.Lines, l => l.StartsWith("  multiple_faces  ", StringComparison.Ordinal)
-            && l.EndsWith($"{zip}/安倍晋三/安倍晋三_default.jpg  (2 faces; kept the largest)", StringComparison.Ordinal));
+            && l.EndsWith($"{zip}/couple/couple.jpg  (2 faces; kept the largest)", StringComparison.Ordinal));
 
         var again = Lookalike("gallery", "add", zip, "--db", db, "--json");
         Assert.Equal(0, again.Code);
         Assert.Equal(zip, again.Json.GetProperty("root").GetString());
-        Assert.Equal(18, again.Json.GetProperty("outcomes").GetProperty("unchanged").GetInt32());
+        Assert.Equal(19, again.Json.GetProperty("outcomes").GetProperty("unchanged").GetInt32());
 
         var match = Lookalike("match", Koizumi, "--db", db, "--top", "1", "--json");
         Assert.Equal("小泉進次郎", match.Json.GetProperty("faces")[0].GetProperty("matches")[0].GetProperty("identity").GetString());
