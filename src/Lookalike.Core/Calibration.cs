@@ -51,15 +51,15 @@ public sealed record Calibration(string ModelId, double Slope, double Intercept,
         return 1 / (1 + Math.Exp(-(Slope * cosine + Intercept + Math.Log(p / (1 - p)) - Math.Log(SameShare / (1 - SameShare)))));
     }
 
-    private const double DefaultSlope = 19.133648;
-    private const double DefaultIntercept = -5.812533;
+    private const double DefaultSlope = 19.324617;
+    private const double DefaultIntercept = -5.840973;
 
     /// <summary>Probability that two faces with this cosine are the same person.</summary>
     public double Probability(float cosine) => 1 / (1 + Math.Exp(-(Slope * cosine + Intercept)));
 
     /// <summary>
     /// The probability at which faces are called the same person, for every model: the stock model's at its
-    /// <see cref="Verification.Threshold"/> cosine (0.43 → 0.918), so one verdict means the same thing whatever the
+    /// <see cref="Verification.Threshold"/> cosine (0.43 → 0.922), so one verdict means the same thing whatever the
     /// model's cosine scale (dlib's cosines, for one, are about 0.9 for different people).
     /// </summary>
     public static double VerdictProbability => 1 / (1 + Math.Exp(-VerdictLogit));

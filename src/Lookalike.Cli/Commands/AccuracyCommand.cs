@@ -176,7 +176,7 @@ internal static class AccuracyCommand
         md.AppendLine("Each combination (`EMBEDDER[@DETECTOR][~ALIGNMENT]`) on the same sets with the same rules (retries, checks, alignment; images " +
                       "without a face count as failures). ms per image is the whole analysis (decode excluded) of the 62 deepface-pairs " +
                       "photos, one thread, median after a warm-up, measured in this run. The verdict cosine is where the model's own " +
-                      "calibration reaches P(same) 0.918 (the stock curve at 0.43); flip-TTA and detector/alignment variants use their " +
+                      $"calibration reaches P(same) {Calibration.VerdictProbability:F3} (the stock curve at {Lookalike.Verification.Threshold}); flip-TTA and detector/alignment variants use their " +
                       "embedder's calibration.").AppendLine();
         // EER and TAR@FAR 1e-2 on the sets with enough pairs for them (thousands of different-person pairs).
         string[] big = ["lfw-gray/pairs.csv", "celebs-24 (folders)", "south-asian-celebs (folders)"];
