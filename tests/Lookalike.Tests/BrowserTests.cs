@@ -54,16 +54,56 @@ public class BrowserTests(WebGalleryFixture gallery)
         });
     }
 
+    /// <summary>The app served over HTTP with one Chromium page on it; disposing closes the browser, then the app.</summary>
+    private sealed class OpenPage(WebApplication app, string url, IPlaywright playwright, IBrowser browser, IPage page) : IAsyncDisposable
+    {
+        public string Url => url;
+        public IBrowser Browser => browser;
+        public IPage Page => page;
+
+        /// <summary>Uncaught script errors on <see cref="Page"/>.</summary>
+        public List<string> Errors { get; } = [];
+
+        /// <summary>Messages the page logged as errors (a refused fetch logs one too).</summary>
+        public List<string> ConsoleErrors { get; } = [];
+
+        public async ValueTask DisposeAsync()
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Serves <paramref name="options"/> and opens the page (not yet navigated) in a fresh Chromium.</summary>
+    private static async Task<OpenPage> Open(WebOptions options, BrowserNewPageOptions? pageOptions = null, params string[] browserArgs)
+    {
+        var (app, url) = await Serve(options);
+        var playwright = await Playwright.CreateAsync();
+        var browser = await Launch(playwright, browserArgs);
+        var page = await browser.NewPageAsync(pageOptions ?? new() { ViewportSize = new() { Width = 1100, Height = 900 } });
+        var open = new OpenPage(app, url, playwright, browser, page);
+        page.PageError += (_, e) => open.Errors.Add(e);
+        page.Console += (_, m) => { if (m.Type == "error") open.ConsoleErrors.Add(m.Text); };
+        return open;
+    }
+
+    /// <summary>The gallery tab lists 小泉進次郎, its thumbnails load, and a click on Tom_Hanks shows his 112 px average face.</summary>
+    private static async Task GalleryTabShowsPeopleAndAnAverage(IPage page)
+    {
+        await page.ClickAsync("nav button[data-tab=gallery]");
+        await Assertions.Expect(page.Locator("#gallery-people .card .name", new() { HasTextString = "小泉進次郎" })).ToHaveCountAsync(1, new() { Timeout = 10_000 });
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#gallery-people img')].every(i => i.complete && (i.naturalWidth > 0 || !i.getAttribute('src')))");
+        await page.Locator("#gallery-people .card", new() { HasTextString = "Tom_Hanks" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => document.getElementById('average').naturalWidth === 112");
+    }
+
     [Fact]
     public async Task Uploading_a_photo_shows_the_top_match_name()
     {
-        var (app, url) = await Serve(new WebOptions { Db = gallery.Db });
-        await using var _ = app;
-        using var pw = await Playwright.CreateAsync();
-        await using var browser = await Launch(pw);
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
-        var errors = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        await using var open = await Open(new WebOptions { Db = gallery.Db });
+        var (url, browser, page) = (open.Url, open.Browser, open.Page);
+        var errors = open.ConsoleErrors;
         await page.GotoAsync(url);
         await page.SetInputFilesAsync("#file", gallery.HeldOut["小泉進次郎"]);
         var first = page.Locator("#results .face-row .card:not(.query) .name").First;
@@ -72,11 +112,7 @@ public class BrowserTests(WebGalleryFixture gallery)
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "upload.png"), FullPage = true });
 
         // The gallery page lists people and file outcomes.
-        await page.ClickAsync("nav button[data-tab=gallery]");
-        await Assertions.Expect(page.Locator("#gallery-people .card .name", new() { HasTextString = "小泉進次郎" })).ToHaveCountAsync(1, new() { Timeout = 10_000 });
-        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#gallery-people img')].every(i => i.complete && (i.naturalWidth > 0 || !i.getAttribute('src')))");
-        await page.Locator("#gallery-people .card", new() { HasTextString = "Tom_Hanks" }).ClickAsync();
-        await page.WaitForFunctionAsync("() => document.getElementById('average').naturalWidth === 112");
+        await GalleryTabShowsPeopleAndAnAverage(page);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "gallery.png") });
         var map = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 1000 } });
         await map.GotoAsync(url + "/api/gallery/map");
@@ -90,13 +126,9 @@ public class BrowserTests(WebGalleryFixture gallery)
     public async Task The_gallery_tab_pages_and_the_map_shows_a_sample_whose_faces_load_by_url()
     {
         // The map's sample threshold lowered to 60 faces, so this small gallery is sampled as a large one would be.
-        var (app, url) = await Serve(new WebOptions { Db = gallery.Db, MapFaces = 60 });
-        await using var _ = app;
-        using var pw = await Playwright.CreateAsync();
-        await using var browser = await Launch(pw);
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
+        await using var open = await Open(new WebOptions { Db = gallery.Db, MapFaces = 60 });
+        var (url, browser, page) = (open.Url, open.Browser, open.Page);
+        var errors = open.Errors;
         await page.GotoAsync(url);
         await page.ClickAsync("nav button[data-tab=gallery]");
         var rows = page.Locator("#gallery-files tbody tr");
@@ -137,14 +169,9 @@ public class BrowserTests(WebGalleryFixture gallery)
         using var tmp = new TempDir();
         var y4m = tmp["moving.y4m"];
         Y4m.WriteMoving(gallery.HeldOut["Gregory Peck"], y4m);
-        var (app, url) = await Serve(new WebOptions { Db = gallery.Db });
-        await using var _ = app;
-        using var pw = await Playwright.CreateAsync();
-        await using var browser = await Launch(pw, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", $"--use-file-for-fake-video-capture={y4m}");
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 900, Height = 1000 }, AcceptDownloads = true });
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        await using var open = await Open(new WebOptions { Db = gallery.Db }, new() { ViewportSize = new() { Width = 900, Height = 1000 }, AcceptDownloads = true }, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", $"--use-file-for-fake-video-capture={y4m}");
+        var (url, page) = (open.Url, open.Page);
+        var errors = open.Errors.Concat(open.ConsoleErrors);
         await page.GotoAsync(url);
         await page.ClickAsync("nav button[data-tab=live]");
         await page.ClickAsync("#live-start");
@@ -194,11 +221,8 @@ public class BrowserTests(WebGalleryFixture gallery)
     [Fact]
     public async Task Compare_page_shows_the_verdict_on_a_phone_screen()
     {
-        var (app, url) = await Serve(new WebOptions { Db = gallery.Db });
-        await using var _ = app;
-        using var pw = await Playwright.CreateAsync();
-        await using var browser = await Launch(pw);
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true });
+        await using var open = await Open(new WebOptions { Db = gallery.Db }, new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true });
+        var (url, page) = (open.Url, open.Page);
         await page.GotoAsync(url);
         await page.ClickAsync("nav button[data-tab=compare]");
         var jolie = Path.Combine(Shared.Set("deepface-pairs"), "images", "Angelina_Jolie");
@@ -213,13 +237,9 @@ public class BrowserTests(WebGalleryFixture gallery)
     [Fact]
     public async Task With_protected_reads_the_page_asks_for_the_key_once_and_everything_works()
     {
-        var (app, url) = await Serve(new WebOptions { Db = gallery.Db, ApiKey = "page-key", ProtectReads = true });
-        await using var _ = app;
-        using var pw = await Playwright.CreateAsync();
-        await using var browser = await Launch(pw);
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
+        await using var open = await Open(new WebOptions { Db = gallery.Db, ApiKey = "page-key", ProtectReads = true });
+        var (url, page) = (open.Url, open.Page);
+        var errors = open.Errors;
         await page.GotoAsync(url);
         await Assertions.Expect(page.Locator("#key-form")).ToBeHiddenAsync();
 
@@ -233,11 +253,7 @@ public class BrowserTests(WebGalleryFixture gallery)
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#results .card:not(.query) img')].every(i => i.complete && i.naturalWidth === 112)");
         await Assertions.Expect(page.Locator("#key-form")).ToBeHiddenAsync();
 
-        await page.ClickAsync("nav button[data-tab=gallery]");
-        await Assertions.Expect(page.Locator("#gallery-people .card .name", new() { HasTextString = "小泉進次郎" })).ToHaveCountAsync(1, new() { Timeout = 10_000 });
-        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#gallery-people img')].every(i => i.complete && (i.naturalWidth > 0 || !i.getAttribute('src')))");
-        await page.Locator("#gallery-people .card", new() { HasTextString = "Tom_Hanks" }).ClickAsync();
-        await page.WaitForFunctionAsync("() => document.getElementById('average').naturalWidth === 112");
+        await GalleryTabShowsPeopleAndAnAverage(page);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "protected-gallery.png") });
 
         var popup = await page.RunAndWaitForPopupAsync(() => page.ClickAsync("#map-link"));
@@ -254,11 +270,8 @@ public class BrowserTests(WebGalleryFixture gallery)
     [Fact]
     public async Task Hidden_boxes_stay_hidden_on_the_gallery_tab()
     {
-        var (app, url) = await Serve(new WebOptions { Db = gallery.Db });
-        await using var _ = app;
-        using var pw = await Playwright.CreateAsync();
-        await using var browser = await Launch(pw);
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
+        await using var open = await Open(new WebOptions { Db = gallery.Db });
+        var (url, page) = (open.Url, open.Page);
         await page.GotoAsync(url);
         await page.ClickAsync("nav button[data-tab=gallery]");
         await Assertions.Expect(page.Locator("#gallery-people .card").First).ToBeVisibleAsync(new() { Timeout = 10_000 });
