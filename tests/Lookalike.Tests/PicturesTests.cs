@@ -129,5 +129,14 @@ public class PicturesTests(WebGalleryFixture gallery, PipelineFixture fx, ITestO
         var html = File.ReadAllText(dir["map.html"]);
         Assert.Empty(SelfContainedPage.ExternalReferences(html));
         using (var png = SKBitmap.Decode(dir["map.png"])) Assert.True(png.Width > 800);
+        Assert.False(map.GetProperty("sample").GetBoolean());
+        Assert.Equal(map.GetProperty("gallery_faces").GetInt32(), map.GetProperty("faces").GetInt32());
+
+        // A gallery larger than --max-faces is mapped as a sample, as the server's map is, and the page says so.
+        var sample = Cli.Json("map", "--db", gallery.Db, "--out", dir["sample.html"], "--max-faces", "60");
+        Assert.Equal(60, sample.GetProperty("faces").GetInt32());
+        Assert.True(sample.GetProperty("sample").GetBoolean());
+        Assert.Equal(map.GetProperty("faces").GetInt32(), sample.GetProperty("gallery_faces").GetInt32());
+        Assert.Contains("(a sample)", File.ReadAllText(dir["sample.html"]));
     }
 }

@@ -5,7 +5,10 @@ using Lookalike.Pictures;
 
 namespace Lookalike.Cli.Commands;
 
-/// <summary>`lookalike map`: a 2-D map of every gallery face (t-SNE, or PCA when asked or above 5,000 faces) as HTML and PNG.</summary>
+/// <summary>
+/// `lookalike map`: a 2-D map of the gallery's faces (t-SNE, or PCA when asked or above the t-SNE limit) as HTML and
+/// PNG, laid out by the same code as the server's map: beyond <c>--max-faces</c> a sample, evenly per person, which the page says.
+/// </summary>
 internal static class MapCommand
 {
     public static Command Create(CliContext cli)
@@ -18,33 +21,36 @@ internal static class MapCommand
             Description = $"tsne (exact, up to {GalleryMap.TsneLimit:N0} faces, else PCA) or pca (fast)", DefaultValueFactory = _ => "tsne",
         };
         method.AcceptOnlyFromAmong("tsne", "pca");
-        var cmd = new Command("map", "A 2-D map of the gallery's faces (t-SNE), as HTML and PNG") { db, output, png, method };
+        var maxFaces = new Option<int>("--max-faces")
+        {
+            Description = "Faces the map shows at most; a larger gallery is sampled (evenly per person, the same sample each time)",
+            DefaultValueFactory = _ => GalleryMap.DefaultSampleFaces,
+        };
+        var cmd = new Command("map", "A 2-D map of the gallery's faces (t-SNE), as HTML and PNG") { db, output, png, method, maxFaces };
         cmd.SetAction(parse => cli.Run(parse, () =>
         {
             var dbPath = parse.GetValue(db)!;
             if (!GalleryStore.IsPostgres(dbPath) && !File.Exists(dbPath)) throw new CliException($"gallery database not found: {dbPath}");
+            if (parse.GetValue(maxFaces) < 2) throw new CliException("--max-faces must be at least 2");
             using var store = GalleryStore.Open(dbPath);
-            var faces = store.Faces(FaceEmbedder.Id);
-            if (faces.Count < 2) throw new CliException("the gallery needs at least two faces");
             var started = DateTime.UtcNow;
-            var embeddings = faces.Select(f => f.Embedding).ToList();
             var pca = parse.GetValue(method) == "pca";
-            var layout = GalleryMap.Layout(embeddings, pca);
-            var layoutSeconds = (DateTime.UtcNow - started).TotalSeconds;
-            var quality = GalleryMap.Quality(embeddings, layout, [.. faces.Select(f => f.Identity)]);
-            var points = faces.Select((f, i) => new MapPoint(f.Identity, layout[i].X, layout[i].Y, store.Thumbnail(f.Id))).ToList();
+            var map = GalleryMap.Compute(store, FaceEmbedder.Id, parse.GetValue(maxFaces), thumbnails: true, pca: pca);
+            var points = map.Points;
+            if (points.Count < 2) throw new CliException("the gallery needs at least two faces");
             var html = parse.GetValue(output)!;
-            File.WriteAllText(html.FullName, GalleryMap.Html(points, quality, $"Gallery map: {Path.GetFileName(dbPath)}"));
-            if (parse.GetValue(png) is { } p) File.WriteAllBytes(p.FullName, GalleryMap.Png(points, quality));
+            File.WriteAllText(html.FullName, GalleryMap.Html(points, map.Quality, $"Gallery map: {Path.GetFileName(dbPath)}", map.SampleNote));
+            if (parse.GetValue(png) is { } p) File.WriteAllBytes(p.FullName, GalleryMap.Png(points, map.Quality));
             var seconds = (DateTime.UtcNow - started).TotalSeconds;
-            var used = pca || faces.Count > GalleryMap.TsneLimit || faces.Count < 5 ? "pca" : "tsne";
+            var used = pca || !GalleryMap.UsesTsne(points.Count) ? "pca" : "tsne";
             if (CliContext.Json(parse))
-                cli.Console.WriteJson(new { faces = faces.Count, identities = points.Select(q => q.Identity).Distinct().Count(), method = used,
-                    preservation = Math.Round(quality.Preservation, 4), knn_accuracy = Math.Round(quality.KnnAccuracy, 4),
-                    layout_seconds = Math.Round(layoutSeconds, 1), seconds = Math.Round(seconds, 1), output = html.FullName, png = parse.GetValue(png)?.FullName });
+                cli.Console.WriteJson(new { faces = points.Count, identities = points.Select(q => q.Identity).Distinct().Count(), method = used,
+                    gallery_faces = map.GalleryFaces, sample = map.IsSample,
+                    preservation = Math.Round(map.Quality.Preservation, 4), knn_accuracy = Math.Round(map.Quality.KnnAccuracy, 4),
+                    seconds = Math.Round(seconds, 1), output = html.FullName, png = parse.GetValue(png)?.FullName });
             else
-                cli.Console.WriteLine($"{faces.Count} faces mapped ({used}) in {seconds:F1} s: 10-NN neighbourhoods kept {quality.Preservation:P1}, " +
-                                  $"5-NN identity accuracy {quality.KnnAccuracy:P1} → {html.FullName}");
+                cli.Console.WriteLine($"{points.Count:N0} faces mapped ({used}{(map.IsSample ? $", a sample of {map.GalleryFaces:N0}" : "")}) in {seconds:F1} s: " +
+                                  $"10-NN neighbourhoods kept {map.Quality.Preservation:P1}, 5-NN identity accuracy {map.Quality.KnnAccuracy:P1} → {html.FullName}");
             return 0;
         }));
         return cmd;

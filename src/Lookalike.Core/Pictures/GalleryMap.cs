@@ -34,19 +34,23 @@ public static class GalleryMap
     /// <param name="maxFaces">Faces shown at most.</param>
     /// <param name="thumbnails">Read each shown face's thumbnail into its point.</param>
     /// <param name="cancellation">Stops the layout between iterations (a server shutting down).</param>
-    public static MapLayout Compute(IGalleryStore store, string model, int maxFaces = int.MaxValue, bool thumbnails = false, CancellationToken cancellation = default)
+    /// <param name="pca">PCA only, no t-SNE (fast; the layout t-SNE starts from).</param>
+    public static MapLayout Compute(IGalleryStore store, string model, int maxFaces = int.MaxValue, bool thumbnails = false, CancellationToken cancellation = default,
+        bool pca = false)
     {
         ArgumentNullException.ThrowIfNull(store);
         var all = store.FaceIdentities(model);
         var faces = store.FacesById(Sample(all, maxFaces));
         var embeddings = faces.Select(f => f.Embedding).ToList();
-        var start = Pca(embeddings);
-        var layout = faces.Count > TsneLimit || faces.Count < 5 ? start : Tsne(embeddings, start, cancellation: cancellation);
+        var layout = Layout(embeddings, pca, cancellation);
         cancellation.ThrowIfCancellationRequested();
         var quality = Quality(embeddings, layout, [.. faces.Select(f => f.Identity)]);
         var points = faces.Select((f, i) => new MapPoint(f.Identity, layout[i].X, layout[i].Y, thumbnails ? store.Thumbnail(f.Id) : null) { FaceId = f.Id }).ToList();
         return new MapLayout(points, quality, all.Count, all.Select(f => f.Identity).Distinct(StringComparer.Ordinal).Count());
     }
+
+    /// <summary>Whether <see cref="Compute"/> lays out this many faces with t-SNE (else PCA): from 5 up to <see cref="TsneLimit"/>.</summary>
+    public static bool UsesTsne(int faces) => faces is >= 5 and <= TsneLimit;
 
     /// <summary>
     /// A deterministic sample of at most <paramref name="limit"/> faces, stratified by person: every face when there are
@@ -103,10 +107,10 @@ public static class GalleryMap
     }
 
     /// <summary>t-SNE started from PCA (so the same embeddings always give the same map), or PCA alone.</summary>
-    public static (float X, float Y)[] Layout(IReadOnlyList<float[]> x, bool forcePca = false)
+    public static (float X, float Y)[] Layout(IReadOnlyList<float[]> x, bool forcePca = false, CancellationToken cancellation = default)
     {
         var start = Pca(x);
-        return forcePca || x.Count > TsneLimit || x.Count < 5 ? start : Tsne(x, start);
+        return forcePca || !UsesTsne(x.Count) ? start : Tsne(x, start, cancellation: cancellation);
     }
 
     /// <summary>The two principal components (power iteration on the centred data).</summary>
