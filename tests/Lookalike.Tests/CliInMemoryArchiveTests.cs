@@ -38,6 +38,8 @@ public partial class CliInMemoryTests
         var tooBig = Lookalike("gallery", "add", zip, "--db", tmp["other.db"], "--max-unpacked-gb", "0.0001");
         Assert.Equal(1, tooBig.Code);
         Assert.Equal($"lookalike: {zip} refused: it unpacks to more than the 104.9 KiB limit; nothing was indexed\n", tooBig.Err);
+        Assert.False(File.Exists(tmp["other.db"]), "a refused archive left the new gallery file behind");
+        Assert.True(File.Exists(db)); // a refusal against an existing gallery leaves it as it was (the match above still answers)
 
         var notes = tmp["notes.txt"];
         File.WriteAllText(notes, "not a gallery");

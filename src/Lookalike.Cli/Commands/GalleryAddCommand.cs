@@ -22,7 +22,9 @@ internal static class GalleryAddCommand
             if (!Directory.Exists(root) && !File.Exists(root)) throw new CliException($"folder or archive not found: {root}");
             if (parse.GetValue(maxUnpacked) is not (> 0 and var gib)) throw new CliException("--max-unpacked-gb must be more than 0");
             using var pipeline = cli.Pipeline(parse);
-            using var store = GalleryStore.Open(parse.GetValue(db)!);
+            var dbPath = parse.GetValue(db)!;
+            var newFile = !GalleryStore.IsPostgres(dbPath) && !File.Exists(dbPath);
+            using var store = GalleryStore.Open(dbPath);
             var options = new IndexOptions
             {
                 Workers = Math.Max(1, parse.GetValue(workers)),
@@ -39,6 +41,13 @@ internal static class GalleryAddCommand
             {
                 report = ProgressBars.Index(cli.Console.Err, (progress, token) => new GalleryIndexer(pipeline, store).Index(root, options, progress, token), cancel.Token);
             }
+            catch (GalleryArchiveException) when (newFile)
+            {
+                // Refused before anything was written: the store this run created goes too, as if it had never started.
+                store.Dispose();
+                DeleteNewStore(dbPath);
+                throw;
+            }
             finally
             {
                 Console.CancelKeyPress -= onCancel;
@@ -48,5 +57,13 @@ internal static class GalleryAddCommand
             return report.Cancelled ? 130 : 0;
         }));
         return cmd;
+    }
+
+    /// <summary>Deletes a SQLite gallery file this run created and the files SQLite keeps beside it.</summary>
+    private static void DeleteNewStore(string path)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+            File.Delete(file);
     }
 }
