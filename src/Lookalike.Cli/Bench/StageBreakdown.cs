@@ -26,6 +26,8 @@ internal static class StageBreakdown
 
     public static void Run(BenchLines bench, FacePipeline pipeline, int n)
     {
+        if (SharedData.Find() is null)
+            throw new CliException("the breakdown times images from shared/data, which was not found: run it from the repository or set LOOKALIKE_DATA");
         foreach (var (label, options) in new[] { ("gallery add (AnalyzeOptions.Indexing)", AnalyzeOptions.Indexing), ("match (AnalyzeOptions.Full)", AnalyzeOptions.Full) })
         {
             bench.Line($"stage breakdown, {label}: model runs per image (count x median ms), the whole analysis from the file beside their sum");
