@@ -214,6 +214,33 @@ public class BrowserTests(WebGalleryFixture gallery)
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task Live_mode_names_two_people_in_view_each_with_their_own_row()
+    {
+        using var tmp = new TempDir();
+        var y4m = tmp["two.y4m"];
+        string[] people = ["Gregory Peck", "小泉進次郎"];
+        using (var frame = LiveSocketTests.SideBySide([.. people.Select(p => gallery.HeldOut[p])])) Y4m.WriteStill(frame, y4m);
+        await using var open = await Open(new WebOptions { Db = gallery.Db }, new() { ViewportSize = new() { Width = 900, Height = 1100 } },
+            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", $"--use-file-for-fake-video-capture={y4m}");
+        var page = open.Page;
+        await page.GotoAsync(open.Url);
+        await page.ClickAsync("nav button[data-tab=live]");
+        await page.ClickAsync("#live-start");
+        // One row per tracked face, each with its own top match: both people, neither named twice.
+        var rows = page.Locator("#live-results .face-row");
+        await Assertions.Expect(rows).ToHaveCountAsync(2, new() { Timeout = 20_000 });
+        await page.WaitForFunctionAsync("() => liveStats.labels.length === 2 && liveStats.labels.every(l => l)", null, new() { Timeout = 20_000 });
+        var firstOfEachRow = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.querySelector('.card:not(.query) .name').textContent)");
+        Assert.Equal(people.Order(StringComparer.Ordinal), firstOfEachRow.Order(StringComparer.Ordinal));
+        Assert.Equal(people.Order(StringComparer.Ordinal), (await page.EvaluateAsync<string[]>("() => liveStats.labels")).Order(StringComparer.Ordinal));
+        await page.WaitForTimeoutAsync(2000);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "live-two.png"), FullPage = true });
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => liveStats.labelChanges"));
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => liveStats.errors"));
+        Assert.Empty(open.Errors);
+    }
+
     /// <summary>The page's window.liveStats counters.</summary>
     private sealed record LiveStats(double Sent, double Answers, double Dropped, double Errors, double Draws, double MovedDraws, double LabelChanges,
         double Recognitions, double LatencyMs, string[] LabelsSeen, double StartedAt, double FaceAt, double NamedAt, double Now);

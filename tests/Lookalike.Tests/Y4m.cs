@@ -15,6 +15,13 @@ internal static class Y4m
         WriteFrame(output, source, SKRect.Create((width - source.Width * s) / 2, (height - source.Height * s) / 2, source.Width * s, source.Height * s), width, height);
     }
 
+    /// <summary>One frame of <paramref name="frame"/> as it is (e.g. two people side by side); Chromium loops it.</summary>
+    public static void WriteStill(SKBitmap frame, string path)
+    {
+        using var output = Open(path, frame.Width, frame.Height);
+        WriteFrame(output, frame, SKRect.Create(0, 0, frame.Width, frame.Height), frame.Width, frame.Height);
+    }
+
     /// <summary>
     /// <paramref name="frames"/> frames at 25 fps of the photo (scaled to 360 px high) sliding right by
     /// <paramref name="step"/> px a frame for half of them and back for the other half, so the loop has no jump.

@@ -281,10 +281,22 @@ function boxNow(t, now) {
   const ahead = Math.min(Math.max(0, now - t.t), aheadMs);
   return { x: t.box.x + t.vx * ahead, y: t.box.y + t.vy * ahead, width: t.box.width + t.vw * ahead, height: t.box.height + t.vw * ahead, ahead };
 }
+// A track's label as parts, most important first: the name, then how alike, then how likely the same person.
 function labelOf(t) {
-  if (!t.label) return '…';
+  if (!t.label) return ['…'];
   const m = t.matches.find((x) => x.identity === t.label);
-  return m ? `${t.label} · ${m.likeness != null ? percent(m.likeness) + ' alike · ' : ''}${percent(m.probability)} same` : t.label;
+  if (!m) return [t.label];
+  return [t.label, ...(m.likeness != null ? [percent(m.likeness) + ' alike'] : []), percent(m.probability) + ' same'];
+}
+// The most parts that fit in maxWidth, joined with ' · '; the name alone is cut with an ellipsis if even it does not fit.
+function fitLabel(ctx, parts, maxWidth) {
+  for (let n = parts.length; n >= 1; n--) {
+    const text = parts.slice(0, n).join(' · ');
+    if (ctx.measureText(text).width <= maxWidth) return text;
+  }
+  let name = parts[0];
+  while (name.length > 1 && ctx.measureText(name + '…').width > maxWidth) name = name.slice(0, -1);
+  return name + '…';
 }
 function drawOverlay(now) {
   if (!stream) return;
@@ -305,11 +317,14 @@ function drawOverlay(now) {
     ctx.globalAlpha = alpha;
     ctx.strokeStyle = t.color;
     ctx.strokeRect(b.x, b.y, b.width, b.height);
-    const text = labelOf(t), y = Math.max(18, b.y - 6), w = ctx.measureText(text).width;
+    // The label fits the box (at least 140 px) and stays inside the frame, so two faces side by side keep both names.
+    const room = Math.min(Math.max(b.width, 140), overlay.width - 8);
+    const text = fitLabel(ctx, labelOf(t), room), y = Math.max(18, b.y - 6), w = ctx.measureText(text).width;
+    const x = Math.min(Math.max(2, b.x), overlay.width - w - 6);
     ctx.fillStyle = 'rgba(0,0,0,.6)';
-    ctx.fillRect(b.x - 2, y - 17, w + 8, 22);
+    ctx.fillRect(x - 2, y - 17, w + 8, 22);
     ctx.fillStyle = t.color;
-    ctx.fillText(text, b.x + 2, y);
+    ctx.fillText(text, x + 2, y);
     drawn++;
   }
   ctx.globalAlpha = 1;
