@@ -242,6 +242,28 @@ public sealed class SqliteGalleryTests(PipelineFixture fx, ITestOutputHelper out
     }
 
     [Fact]
+    public void A_name_spelled_decomposed_and_composed_is_one_identity_stored_in_nfc()
+    {
+        // "Renée" as macOS writes folder names (e + U+0301) in one folder and composed (U+00E9) in another, as a zip
+        // made there and a folder made here would give: one person, stored composed.
+        using var tmp = new TempDir();
+        const string Composed = "Ren\u00e9e", Decomposed = "Rene\u0301e";
+        var photos = Directory.EnumerateFiles(Path.Combine(Shared.Set("celebs-24"), "images", "Tom_Hanks")).Order(StringComparer.Ordinal).Take(4).ToList();
+        foreach (var (photo, i) in photos.Select((p, i) => (p, i)))
+        {
+            var link = tmp[Path.Combine("gallery", i < 2 ? Decomposed : Composed, Path.GetFileName(photo))];
+            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+            File.CreateSymbolicLink(link, photo);
+        }
+        using var store = OpenStore(tmp, "g.db");
+        var report = new GalleryIndexer(Fx.Pipeline, store).Index(tmp["gallery"]);
+        Assert.Equal(4, report.Files);
+        var identity = Assert.Single(store.Identities());
+        Assert.Equal(Composed, identity.Identity);
+        Assert.Equal(4, identity.Files);
+    }
+
+    [Fact]
     public void A_gallery_from_before_the_unreadable_outcome_opens_with_no_fake_hashes()
     {
         using var tmp = new TempDir();

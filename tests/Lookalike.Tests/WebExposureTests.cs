@@ -233,7 +233,9 @@ public class WebExposureTests(WebGalleryFixture gallery)
         var photo = Path.Combine(Jolie, "img1.jpg");
         string[] names = ["..", ".", "%", "%%", "%2", "%00", "a%00b", "\\", "a\\b", " ", "\t", "a\r\nSet-Cookie: x=1", "<script>alert(1)</script>", "' OR 1=1 --",
             "\u202Egnp.exe", "a\u200Bb", "\uFEFF", "\uD83D\uDE00 Smile", "\uD800", "files", "map", new string('x', 201), new string('名', 200), "AC/DC/../x", "/", "//", "?a=b", "#frag"];
-        var allowed = new[] { 200, 201, 400, 401, 403, 404, 405, 409, 413, 415, 422 }; // 405: "." and ".." segments are resolved before routing
+        // 405: "." and ".." segments are resolved before routing; 202: "map" is the gallery map's route, which answers
+        // 202 while its layout is still under way (past 5 s on a loaded machine).
+        var allowed = new[] { 200, 201, 202, 400, 401, 403, 404, 405, 409, 413, 415, 422 };
         foreach (var name in names)
         {
             var segment = Uri.EscapeDataString(name);

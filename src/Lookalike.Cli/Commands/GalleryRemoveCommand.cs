@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lookalike.Gallery;
 
 namespace Lookalike.Cli.Commands;
 
@@ -13,7 +14,7 @@ internal static class GalleryRemoveCommand
         cmd.SetAction(parse => cli.Run(parse, () =>
         {
             using var store = CliContext.OpenExisting(parse.GetValue(db)!);
-            var name = parse.GetValue(identity)!;
+            var name = Nfc.Normalize(parse.GetValue(identity)!); // stored names are NFC (GalleryIndexer)
             if (!store.Identities().Any(i => i.Identity == name)) throw new CliException($"no identity '{name}' in {store.Location}");
             var removed = store.RemoveIdentity(name);
             if (CliContext.Json(parse)) cli.Console.WriteJson(new { identity = name, removed_faces = removed });

@@ -303,13 +303,18 @@ public sealed class GalleryIndexer(FacePipeline pipeline, IGalleryStore store)
     /// <summary>A file to index: its stored path and fingerprint, and for an archive its entry.</summary>
     private sealed record Source(string Path, long Size, long MtimeTicks, ArchiveEntry? Entry);
 
-    /// <summary>The identity of a file: its label, the first folder under the root, or for a file in the root its name.</summary>
+    /// <summary>
+    /// The identity of a file: its label, the first folder under the root, or for a file in the root its name; in
+    /// Unicode NFC, so a name written decomposed (macOS folder names, zips made there) is the same person as its
+    /// composed spelling. A gallery indexed before this stored such names as they were: their files are embedded
+    /// again once, under the composed name.
+    /// </summary>
     internal static string? IdentityOf(string root, string path, IReadOnlyDictionary<string, string>? labels)
     {
-        if (labels is not null) return labels.TryGetValue(path, out var label) ? label : null;
+        if (labels is not null) return labels.TryGetValue(path, out var label) ? Nfc.Normalize(label) : null;
         var relative = Path.GetRelativePath(root, path);
         var slash = relative.IndexOf(Path.DirectorySeparatorChar);
-        return slash > 0 ? relative[..slash] : Path.GetFileNameWithoutExtension(relative);
+        return Nfc.Normalize(slash > 0 ? relative[..slash] : Path.GetFileNameWithoutExtension(relative));
     }
 
     /// <summary>Reads a labels CSV (path,identity; paths relative to the CSV's folder or absolute) into full paths.</summary>

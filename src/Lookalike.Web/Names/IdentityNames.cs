@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Lookalike.Gallery;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Lookalike.Web;

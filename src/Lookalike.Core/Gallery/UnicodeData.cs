@@ -1,8 +1,8 @@
-namespace Lookalike.Web;
+namespace Lookalike.Gallery;
 
 // Generated from Python 3.11.7 unicodedata (Unicode 14.0.0): canonical decompositions, non-zero combining classes and
 // the primary composites (pairs whose NFC is the composite, so composition exclusions are left out). Hex code points.
-// The app runs with InvariantGlobalization, where string.Normalize does nothing: these tables make NFC possible.
+// The CLI and the app run with InvariantGlobalization, where string.Normalize does nothing: these tables make NFC possible.
 internal static class UnicodeData
 {
     public const string Decompositions =

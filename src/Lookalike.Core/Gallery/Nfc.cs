@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
 
-namespace Lookalike.Web;
+namespace Lookalike.Gallery;
 
 /// <summary>
 /// Unicode Normalization Form C (UAX #15: canonical decomposition, canonical ordering, canonical composition) from
-/// the tables in <see cref="UnicodeData"/>. Needed because the app runs with InvariantGlobalization, where
+/// the tables in <see cref="UnicodeData"/>. Needed because the CLI and the app run with InvariantGlobalization, where
 /// <see cref="string.Normalize()"/> returns its input unchanged.
 /// </summary>
 public static class Nfc
