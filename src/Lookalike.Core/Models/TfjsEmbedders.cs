@@ -83,7 +83,8 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
     /// 224x224 input, values 0..255 (its 0..1 tensor times 255), NHWC; the 1024-d descriptor is global_pooling/Mean.
     /// Crop: the ArcFace template scaled to 224, as for <see cref="FaceRes"/>. Channels BGR, as for FaceRes (human
     /// feeds RGB): AUC celebs-24 0.890 vs 0.868, south-asian-celebs 0.826 vs 0.803, jp-politicians 0.89 vs 0.81,
-    /// tight-crops 0.975 vs 0.969, lfw-gray 0.967 both; the template shrunk to 0.8 gave 0.878 / 0.819 / 0.87 / 0.959 / 0.960.
+    /// tight-crops 0.975 vs 0.969, lfw-gray 0.967 both, deepface-pairs_extra 0.980 vs 0.985; the template shrunk to 0.8
+    /// (RGB) gave 0.878 / 0.819 / 0.87 / 0.959 / 0.960.
     /// </summary>
     public static readonly TfjsEmbedder FaceResDeep = new(
         "faceres-deep",
