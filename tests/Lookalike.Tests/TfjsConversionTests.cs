@@ -58,6 +58,7 @@ public class TfjsConversionTests(PipelineFixture fx, ITestOutputHelper log)
     [Theory]
     [InlineData("mobilefacenet", 192)]
     [InlineData("faceres", 1024)]
+    [InlineData("faceres-deep", 1024)]
     public void The_converted_model_agrees_with_the_original_tfjs_model_on_a_real_face(string name, int dimension)
     {
         var model = TfjsEmbedder.Find(name)!;

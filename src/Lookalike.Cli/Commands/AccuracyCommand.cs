@@ -230,7 +230,7 @@ internal static class AccuracyCommand
         md.AppendLine("- The rows above are the combinations given to --compare: detectors `@blazeface` (BlazeFace front, 128 px input) and " +
                       "`@blazeface256` (BlazeFace back, 256 px: the detector input-size variant; the UltraFace graph has its 320x240 input and anchors " +
                       "built in, so it has none), alignment `~affine3` (the faceplugin JS's exact eyes-and-nose affine instead of the 5-point " +
-                      "least-squares similarity), flip-TTA `+flip`, and converted TFJS embedders (dlib, faceres, mobilefacenet); every detector runs " +
+                      "least-squares similarity), flip-TTA `+flip`, and converted TFJS embedders (dlib, faceres, faceres-deep, mobilefacenet); every detector runs " +
                       "with the retries and checks of shared/notes/models.md. The converted models' crop geometry and channel order were chosen on " +
                       "lfw-gray and celebs-24, so their figures there are optimistic, and they are accepted on the crop check alone (no norm threshold " +
                       "measured for them). Other recipe choices (letterbox vs stretch, landmark crop margin, NMS) were measured in shared/notes/models.md " +
