@@ -34,4 +34,18 @@ public class EmbeddingCacheTests(PipelineFixture fx)
         Assert.True(fx.Pipeline.ModelRuns > runs);
         Assert.Equal(first[photos[2]], third[photos[0]]);
     }
+
+    [Fact]
+    public void A_converted_model_fed_another_way_gets_its_own_cache()
+    {
+        // The same ONNX file with another channel order embeds differently: its faces must not be read from the other's cache.
+        using var tmp = new TempDir();
+        var dlib = Lookalike.Models.EmbedderChoice.Resolve(fx.Store, "dlib");
+        var input = dlib.Input!;
+        using var asShipped = new Lookalike.Faces.FacePipeline(fx.Store, new Lookalike.Faces.PipelineOptions { Embedder = dlib });
+        using var swapped = new Lookalike.Faces.FacePipeline(fx.Store, new Lookalike.Faces.PipelineOptions { Embedder = dlib with { Input = input with { Bgr = !input.Bgr } } });
+        using var again = new Lookalike.Faces.FacePipeline(fx.Store, new Lookalike.Faces.PipelineOptions { Embedder = Lookalike.Models.EmbedderChoice.Resolve(fx.Store, "dlib") });
+        Assert.NotEqual(EmbeddingCache.For(asShipped, tmp["c"]).Folder, EmbeddingCache.For(swapped, tmp["c"]).Folder);
+        Assert.Equal(EmbeddingCache.For(asShipped, tmp["c"]).Folder, EmbeddingCache.For(again, tmp["c"]).Folder);
+    }
 }

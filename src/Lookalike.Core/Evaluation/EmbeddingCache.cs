@@ -9,7 +9,7 @@ namespace Lookalike.Evaluation;
 /// (<c>~/.cache/lookalike/eval/&lt;model&gt;-&lt;key&gt;/&lt;set&gt;.bin</c>), so experiments on scoring (fusion weights,
 /// cohort normalisation, thresholds, quality) re-run on stored faces in seconds instead of re-analysing every photo.
 /// An entry is used only while the file's size and modification time are unchanged; the key hashes the model id,
-/// the embedder file's bytes, the detector, the alignment and <see cref="PipelineVersion"/>, so a changed model or
+/// the embedder file's bytes and input recipe, the detector, the alignment and <see cref="PipelineVersion"/>, so a changed model or
 /// recipe never reads another's faces.
 /// </summary>
 public sealed class EmbeddingCache
@@ -30,14 +30,24 @@ public sealed class EmbeddingCache
             ? env
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "lookalike", "eval");
 
+    /// <summary>
+    /// A converted model's input recipe (size, layout, channel order, mean/std, template) in the key: changing how a
+    /// model is fed changes its embeddings even though its file does not change.
+    /// </summary>
+    private static string Describe(Faces.EmbedderInput? input) => input is null ? "stock-input" : string.Join(',',
+        [input.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), input.Nhwc ? "nhwc" : "nchw", input.Bgr ? "bgr" : "rgb",
+         .. input.Mean.Select(F), .. input.Std.Select(F), .. input.Template.SelectMany(p => new[] { F(p.X), F(p.Y) })]);
+
+    private static string F(float v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The cache of <paramref name="pipeline"/>'s model combination under <paramref name="root"/> (default <see cref="DefaultRoot"/>).</summary>
     public static EmbeddingCache For(FacePipeline pipeline, string? root = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var key = new StringBuilder()
             .Append(pipeline.ModelId).Append('|').Append(pipeline.Options.Detector).Append('|').Append(pipeline.Options.Alignment).Append('|')
-            .Append(PipelineVersion).Append('|').Append(FileHash(pipeline.Embedding.Path));
-        if (pipeline.Embedding.Second is { } second) key.Append('|').Append(FileHash(second.Path));
+            .Append(PipelineVersion).Append('|').Append(FileHash(pipeline.Embedding.Path)).Append('|').Append(Describe(pipeline.Embedding.Input));
+        if (pipeline.Embedding.Second is { } second) key.Append('|').Append(FileHash(second.Path)).Append('|').Append(Describe(second.Input));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..12];
         var name = new string([.. pipeline.ModelId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_')]);
         return new EmbeddingCache(Path.Combine(root ?? DefaultRoot, $"{name}-{hash}"));
