@@ -28,6 +28,9 @@ public sealed record ModelSpec(string Embedder, bool Flip = false, DetectorChoic
     /// <summary>True for the stock embedder under any of its names.</summary>
     public bool IsStock => Embedder is Stock or "faceplugin" or FaceEmbedder.Id;
 
+    /// <summary>True for the int8 copy of the stock embedder (<c>stock-int8</c>, made locally from the stock model on first use).</summary>
+    public bool IsStockInt8 => Embedder is StockInt8.Name or StockInt8.Id;
+
     /// <summary>The embedder part as typed for messages and <see cref="EmbedderChoice.Name"/>: <c>NAME</c> or <c>NAME+flip</c>.</summary>
     public string EmbedderName => Flip ? Embedder + FlipSuffix : Embedder;
 
