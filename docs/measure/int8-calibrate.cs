@@ -4,7 +4,8 @@
 // Activation ranges for the int8 stock embedder (issue #21 item 3): `dotnet run docs/measure/int8-calibrate.cs [shared/data] [out.json]`.
 // Runs fr_feature.onnx, with every tensor OnnxQuantizer quantises added as an output, on the faces the pipeline finds
 // and aligns in sets that have no verification pairs (celebs-24's gallery half, south-asian-celebs, jp-politicians),
-// preprocessed as FaceEmbedder does ((v - 127) / 128, RGB, CHW), and writes each tensor's range over all faces:
+// preprocessed as FaceEmbedder does ((v - 127) / 128, RGB, CHW), and writes each tensor's range (by default the mean
+// over faces of each face's min and max; 'minmax' as third argument: the whole span seen, which lost more accuracy):
 // src/Lookalike.Core/Models/fr_feature-int8-ranges.json, which `--model stock-int8` quantises with.
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
@@ -28,8 +29,8 @@ var others = new[] { "south-asian-celebs", "jp-politicians" }
     .SelectMany(s => Directory.EnumerateFiles(Path.Combine(data, s, "images"), "*", SearchOption.AllDirectories)).Order(StringComparer.Ordinal);
 var files = celebs.Concat(others).ToList();
 
-var min = tensors.ToDictionary(t => t, _ => float.PositiveInfinity);
-var max = tensors.ToDictionary(t => t, _ => float.NegativeInfinity);
+var min = tensors.ToDictionary(t => t, _ => new List<float>());
+var max = tensors.ToDictionary(t => t, _ => new List<float>());
 var faces = 0;
 foreach (var file in files)
 {
@@ -51,10 +52,13 @@ foreach (var file in files)
 
 void Observe(string name, float[] values)
 {
-    min[name] = Math.Min(min[name], values.Min());
-    max[name] = Math.Max(max[name], values.Max());
+    min[name].Add(values.Min());
+    max[name].Add(values.Max());
 }
 
-var ranges = tensors.ToDictionary(t => t, t => new[] { min[t], max[t] });
-File.WriteAllText(output, JsonSerializer.Serialize(new { model = "fr_feature.onnx", faces, files = files.Count, ranges }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+// The range: the whole span seen ("minmax"), or the mean over faces of each face's own extremes ("mean", as
+// onnxruntime.quantization's moving-average calibration: an outlier face no longer stretches the scale for all).
+var method = args.Length > 2 ? args[2] : "mean";
+var ranges = tensors.ToDictionary(t => t, t => method == "mean" ? new[] { min[t].Average(), max[t].Average() } : new[] { min[t].Min(), max[t].Max() });
+File.WriteAllText(output, JsonSerializer.Serialize(new { model = "fr_feature.onnx", method, faces, files = files.Count, ranges }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
 Console.WriteLine($"{faces} faces of {files.Count} files, {tensors.Count} tensors -> {output}");

@@ -20,7 +20,7 @@ internal static class StockInt8
     public const string FileName = "fr_feature-int8.onnx";
 
     /// <summary>SHA-256 of what <see cref="OnnxQuantizer.Quantize"/> makes of the pinned stock model with the pinned ranges.</summary>
-    public const string Sha256 = "56dcff3c5072b37a0945d479f8ca383b840d418983e82e0f8edb3be7a71e7bf8";
+    public const string Sha256 = "8cf9ab03993262ccb9f6d559123ae63f7b2a978316fd09567d0d25f6841fccb3";
 
     private static readonly Lock Gate = new();
 
@@ -54,7 +54,7 @@ internal static class StockInt8
             var actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
             if (actual != Sha256)
                 throw new ModelFetchException($"the int8 stock embedder quantised here has SHA-256 {actual}, expected {Sha256}: the quantiser or its ranges changed without re-pinning StockInt8.Sha256");
-            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            var temp = path + "." + Guid.NewGuid().ToString("N", System.Globalization.CultureInfo.InvariantCulture) + ".tmp";
             File.WriteAllBytes(temp, bytes);
             File.Move(temp, path, overwrite: true);
             return path;
