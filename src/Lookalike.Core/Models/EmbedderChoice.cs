@@ -35,7 +35,8 @@ public sealed record EmbedderChoice(string Name, string Path, string BaseId, boo
     public string Id => Flip ? BaseId + "+flip" : BaseId;
 
     /// <summary>
-    /// Resolves a model name read by <see cref="ModelSpec.Parse"/>: <c>stock</c> (or empty), a folder with model.json,
+    /// Resolves a model name read by <see cref="ModelSpec.Parse"/>: <c>stock</c> (or empty), <c>stock-int8</c> (its int8
+    /// copy, quantised locally on first use), a folder with model.json,
     /// or the name of such a folder under <c>&lt;models folder&gt;/custom/</c>; a <c>+flip</c> suffix turns on flip-TTA
     /// (<c>stock+flip</c>). A detector or alignment in the name is the pipeline's (<see cref="Faces.PipelineOptions"/>), not the embedder's.
     /// </summary>
@@ -59,9 +60,11 @@ public sealed record EmbedderChoice(string Name, string Path, string BaseId, boo
         }
         if (spec.IsStock)
             return new EmbedderChoice(name, store.PathOf(ModelStore.Faceplugin.Files[2]), Faces.FaceEmbedder.Id, spec.Flip);
+        if (spec.IsStockInt8)
+            return new EmbedderChoice(name, StockInt8.Ensure(store), StockInt8.Id, spec.Flip);
         var dir = spec.FindFolder(store.Directory)
             ?? throw new ModelFetchException($"no model '{spec.Embedder}': expected 'stock', a folder with model.json (from 'lookalike train'), " +
-                                             $"or a folder of that name in {System.IO.Path.Combine(store.Directory, "custom")}; installed: {string.Join(", ", Installed(store).Prepend(Stock))}");
+                                             $"or a folder of that name in {System.IO.Path.Combine(store.Directory, "custom")}; installed: {string.Join(", ", Installed(store).Prepend(StockInt8.Name).Prepend(Stock))}");
         var manifest = System.IO.Path.Combine(dir, "model.json");
         try
         {

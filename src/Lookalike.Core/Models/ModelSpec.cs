@@ -20,6 +20,9 @@ public sealed record ModelSpec(string Embedder, bool Flip = false, DetectorChoic
     /// <summary>The default embedder's name.</summary>
     public const string Stock = "stock";
 
+    /// <summary>The int8 copy of the stock embedder, quantised locally from the stock model (for comparison: slower and less accurate here, see README "Speed").</summary>
+    public const string StockInt8 = Models.StockInt8.Name;
+
     private const string FlipSuffix = "+flip";
 
     /// <summary>The stock embedder (no flip, detector and alignment left to the options).</summary>
@@ -27,6 +30,9 @@ public sealed record ModelSpec(string Embedder, bool Flip = false, DetectorChoic
 
     /// <summary>True for the stock embedder under any of its names.</summary>
     public bool IsStock => Embedder is Stock or "faceplugin" or FaceEmbedder.Id;
+
+    /// <summary>True for the int8 copy of the stock embedder (<c>stock-int8</c>, made locally from the stock model on first use).</summary>
+    public bool IsStockInt8 => Embedder is StockInt8 or Models.StockInt8.Id;
 
     /// <summary>The embedder part as typed for messages and <see cref="EmbedderChoice.Name"/>: <c>NAME</c> or <c>NAME+flip</c>.</summary>
     public string EmbedderName => Flip ? Embedder + FlipSuffix : Embedder;
