@@ -32,7 +32,7 @@ internal sealed class OnnxModel : IDisposable
             // Warnings such as BlazeFace's unused initializers are noise on stderr; errors still show.
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
-        _session = new InferenceSession(path, options);
+        _session = Load(path, options);
         _inputNames = [_session.InputNames[0]];
         _outputNames = [.. _session.OutputNames];
         _inputShape = [.. _session.InputMetadata[_inputNames[0]].Dimensions.Select(d => (long)d)];
@@ -40,6 +40,24 @@ internal sealed class OnnxModel : IDisposable
     }
 
     public int InputLength { get; }
+
+    /// <summary>How many PRelu nodes were rewritten as Max(x, slope·x) at load (<see cref="Models.PreluAsMax"/>).</summary>
+    internal int PreluRewritten { get; private set; }
+
+    /// <summary>The session for the model at <paramref name="path"/>, its PRelu nodes rewritten as an exact, faster Max.</summary>
+    private InferenceSession Load(string path, SessionOptions options)
+    {
+        byte[] model;
+        try
+        {
+            (model, PreluRewritten) = Models.PreluAsMax.Rewrite(File.ReadAllBytes(path));
+        }
+        catch (InvalidDataException)
+        {
+            return new InferenceSession(path, options); // not a graph we can read: ONNX Runtime says what is wrong with it
+        }
+        return new InferenceSession(model, options);
+    }
 
     // Input tensors are 0.15-0.9 MB (large-object heap): a fresh one per run cost more than the detector's own run on
     // this VM (first-touch page faults, 7 ms of a 10 ms letterbox, `bench --breakdown`), so each is reused.

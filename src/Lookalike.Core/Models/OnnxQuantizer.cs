@@ -16,10 +16,10 @@ public static class OnnxQuantizer
     private const int FloatType = 1, Uint8Type = 2, Int8Type = 3, Int32Type = 6;
 
     // ModelProto / GraphProto / NodeProto / TensorProto / ValueInfoProto field numbers (onnx.proto).
-    private const int ModelGraph = 7, ModelOpset = 8;
-    private const int GraphNode = 1, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12;
-    private const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOp = 4, NodeAttribute = 5;
-    private const int TensorDims = 1, TensorType = 2, TensorName = 8, TensorRaw = 9;
+    internal const int ModelGraph = 7, ModelOpset = 8;
+    internal const int GraphNode = 1, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12;
+    internal const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOp = 4, NodeAttribute = 5;
+    internal const int TensorDims = 1, TensorType = 2, TensorName = 8, TensorRaw = 9;
 
     /// <summary>The op types whose activations are quantised (Conv also its weights and bias).</summary>
     private static readonly string[] Quantised = ["Conv", "Add"];
@@ -122,7 +122,7 @@ public static class OnnxQuantizer
         return root.ToArray();
     }
 
-    private static (ProtoMessage Root, ProtoMessage Graph) Read(byte[] model)
+    internal static (ProtoMessage Root, ProtoMessage Graph) Read(byte[] model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var root = ProtoMessage.Parse(model);
@@ -207,7 +207,7 @@ public static class OnnxQuantizer
         return name + "_dq";
     }
 
-    private static float[] FloatsOf(ProtoMessage tensor)
+    internal static float[] FloatsOf(ProtoMessage tensor)
     {
         var name = tensor.String(TensorName);
         if (tensor.Int(TensorType) != FloatType) throw new InvalidDataException($"initializer '{name}' is not float");
@@ -226,7 +226,7 @@ public static class OnnxQuantizer
         return t;
     }
 
-    private static ProtoMessage Node(string op, string[] inputs, string output, int? axis = null)
+    internal static ProtoMessage Node(string op, string[] inputs, string output, int? axis = null)
     {
         var n = new ProtoMessage();
         n.Fields.AddRange(inputs.Select(i => ProtoMessage.Field.Of(NodeInput, i)));
