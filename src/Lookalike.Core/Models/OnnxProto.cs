@@ -24,12 +24,21 @@ internal sealed class ProtoWriter
         _stream.WriteByte((byte)value);
     }
 
-    public ProtoWriter Int(int field, long value)
+    /// <summary>One field: its varint for wire type 0, else its payload as is (length-prefixed for wire type 2).</summary>
+    public ProtoWriter Field(int field, int wireType, ulong varint, ReadOnlySpan<byte> payload)
     {
-        Tag(field, 0);
-        Varint((ulong)value);
+        Tag(field, wireType);
+        if (wireType == 0)
+        {
+            Varint(varint);
+            return this;
+        }
+        if (wireType == 2) Varint((ulong)payload.Length);
+        _stream.Write(payload);
         return this;
     }
+
+    public ProtoWriter Int(int field, long value) => Field(field, 0, (ulong)value, []);
 
     public ProtoWriter Float(int field, float value)
     {
@@ -41,13 +50,7 @@ internal sealed class ProtoWriter
         return this;
     }
 
-    public ProtoWriter Bytes(int field, ReadOnlySpan<byte> value)
-    {
-        Tag(field, 2);
-        Varint((ulong)value.Length);
-        _stream.Write(value);
-        return this;
-    }
+    public ProtoWriter Bytes(int field, ReadOnlySpan<byte> value) => Field(field, 2, 0, value);
 
     public ProtoWriter String(int field, string value) => Bytes(field, Encoding.UTF8.GetBytes(value));
 

@@ -12,8 +12,6 @@ namespace Lookalike.Models;
 /// </summary>
 internal static class PreluAsMax
 {
-    private const int FloatType = 1;
-
     /// <summary>The model with every PRelu that can be rewritten exactly rewritten, and how many were.</summary>
     /// <param name="model">An ONNX file's bytes.</param>
     /// <exception cref="InvalidDataException">Not an ONNX model.</exception>
@@ -21,7 +19,7 @@ internal static class PreluAsMax
     {
         var (root, graph) = Read(model);
         var slopes = graph.All(GraphInitializer).Select(f => f.Message)
-            .Where(t => t.Int(TensorType) == FloatType)
+            .Where(t => t.Int(TensorType) == Onnx.Float)
             .ToDictionary(t => t.String(TensorName), StringComparer.Ordinal);
         var rewritten = 0;
         var nodes = new List<ProtoMessage.Field>();

@@ -105,27 +105,8 @@ internal sealed class ProtoMessage
 
     public byte[] ToArray()
     {
-        var w = new MemoryStream();
-        foreach (var f in Fields)
-        {
-            Varint(w, ((ulong)f.Number << 3) | (uint)f.WireType);
-            if (f.WireType == 0) Varint(w, f.Varint);
-            else
-            {
-                if (f.WireType == 2) Varint(w, (ulong)f.Bytes.Length);
-                w.Write(f.Bytes);
-            }
-        }
+        var w = new ProtoWriter();
+        foreach (var f in Fields) w.Field(f.Number, f.WireType, f.Varint, f.Bytes);
         return w.ToArray();
-    }
-
-    private static void Varint(Stream w, ulong value)
-    {
-        while (value >= 0x80)
-        {
-            w.WriteByte((byte)(value | 0x80));
-            value >>= 7;
-        }
-        w.WriteByte((byte)value);
     }
 }
