@@ -51,8 +51,8 @@ public sealed record Calibration(string ModelId, double Slope, double Intercept,
         return 1 / (1 + Math.Exp(-(Slope * cosine + Intercept + Math.Log(p / (1 - p)) - Math.Log(SameShare / (1 - SameShare)))));
     }
 
-    private const double DefaultSlope = 19.324617;
-    private const double DefaultIntercept = -5.840973;
+    private const double DefaultSlope = 19.310857;
+    private const double DefaultIntercept = -5.837142;
 
     /// <summary>Probability that two faces with this cosine are the same person.</summary>
     public double Probability(float cosine) => 1 / (1 + Math.Exp(-(Slope * cosine + Intercept)));

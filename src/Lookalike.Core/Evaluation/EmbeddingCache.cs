@@ -15,7 +15,7 @@ namespace Lookalike.Evaluation;
 public sealed class EmbeddingCache
 {
     /// <summary>Bumped whenever the pipeline's recipe changes what it finds for the same photo.</summary>
-    public const int PipelineVersion = 3;
+    public const int PipelineVersion = 4;
 
     private const int Magic = 0x4C4B4543; // "LKEC"
 
