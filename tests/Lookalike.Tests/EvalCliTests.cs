@@ -55,7 +55,7 @@ public class EvalCliTests
         Assert.Equal(470, r.GetProperty("gallery_images").GetInt32());
         Assert.Equal(24, r.GetProperty("gallery_identities").GetInt32());
         var (rank1, rank5) = (r.GetProperty("rank1").GetDouble(), r.GetProperty("rank5").GetDouble());
-        Assert.True(rank1 >= 0.99, $"rank-1 {rank1}");   // docs/accuracy.md: 0.9957 (234 of 235)
+        Assert.True(rank1 >= 0.985, $"rank-1 {rank1}");   // docs/accuracy.md: 0.9872 (232 of 235; 0.9957 before the small-face margin, "Small faces")
         Assert.InRange(rank5, rank1, 1.0);
         var cmc = r.GetProperty("cmc").EnumerateArray().Select(v => v.GetDouble()).ToList();
         Assert.Equal(rank1, cmc[0], 4);

@@ -66,8 +66,8 @@ public abstract class GalleryStoreContract(PipelineFixture fx, ITestOutputHelper
         var rank1 = hits / (double)queries.Count;
         output.WriteLine($"celebs-24 rank-1 {rank1:F4} ({hits}/{queries.Count}); gallery outcomes: " +
                          string.Join(", ", report.Outcomes.Where(kv => kv.Value > 0).Select(kv => $"{kv.Key.Name()} {kv.Value}")));
-        // Measured: 0.9957 (234/235; a query without a face counts as a miss). README "Accuracy".
-        Assert.True(rank1 >= 0.99, $"rank-1 {rank1:F4} ({hits}/{queries.Count})");
+        // Measured: 0.9872 (232/235; a query without a face counts as a miss; 0.9957 before the small-face margin). README "Accuracy".
+        Assert.True(rank1 >= 0.985, $"rank-1 {rank1:F4} ({hits}/{queries.Count})");
     }
 
     [Fact]
