@@ -62,10 +62,13 @@ internal sealed class ProtoWriter
     }
 }
 
-/// <summary>ONNX element types and message builders used by the converter.</summary>
+/// <summary>ONNX element types and message builders used by the converter, and by the quantiser for the nodes and tensors it adds.</summary>
 internal static class Onnx
 {
     public const int Float = 1;
+    public const int Uint8 = 2;
+    public const int Int8 = 3;
+    public const int Int32 = 6;
     public const int Int64 = 7;
 
     // AttributeProto.AttributeType
@@ -110,6 +113,22 @@ internal static class Onnx
                 foreach (var o in outputs) g.Message(12, w => WriteValueInfo(w, o, null));
             });
         return model.ToArray();
+    }
+
+    /// <summary>A NodeProto's bytes (for <see cref="ProtoMessage"/> edits of a graph read from a file).</summary>
+    public static byte[] NodeBytes(Node n) => Encode(w => WriteNode(w, n));
+
+    /// <summary>A TensorProto's bytes.</summary>
+    public static byte[] TensorBytes(Initializer t) => Encode(w => WriteTensor(w, t));
+
+    /// <summary>A ValueInfoProto's bytes: a float tensor, of <paramref name="shape"/> or of any shape when null.</summary>
+    public static byte[] ValueInfoBytes(string name, long[]? shape) => Encode(w => WriteValueInfo(w, name, shape));
+
+    private static byte[] Encode(Action<ProtoWriter> write)
+    {
+        var w = new ProtoWriter();
+        write(w);
+        return w.ToArray();
     }
 
     private static void WriteNode(ProtoWriter w, Node n)

@@ -13,8 +13,6 @@ namespace Lookalike.Models;
 /// </summary>
 public static class OnnxQuantizer
 {
-    private const int FloatType = 1, Uint8Type = 2, Int8Type = 3, Int32Type = 6;
-
     // ModelProto / GraphProto / NodeProto / TensorProto / ValueInfoProto field numbers (onnx.proto).
     internal const int ModelGraph = 7, ModelOpset = 8;
     internal const int GraphNode = 1, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12;
@@ -45,8 +43,8 @@ public static class OnnxQuantizer
     public static byte[] CalibrationModel(byte[] model)
     {
         var (root, graph) = Read(model);
-        var inputs = graph.All(GraphInput).Select(f => f.Message.String(1)).ToHashSet(StringComparer.Ordinal);
-        var outputs = graph.All(GraphOutput).Select(f => f.Message.String(1)).ToHashSet(StringComparer.Ordinal);
+        var inputs = Names(graph, GraphInput);
+        var outputs = Names(graph, GraphOutput);
         foreach (var name in ActivationsOf(graph).Where(n => !inputs.Contains(n) && !outputs.Contains(n)))
             graph.Fields.Add(ProtoMessage.Field.Of(GraphOutput, FloatValueInfo(name)));
         root.Replace(ModelGraph, [ProtoMessage.Field.Of(ModelGraph, graph)]);
@@ -78,13 +76,13 @@ public static class OnnxQuantizer
             var scale = max > min ? (max - min) / 255f : 1f;
             var zero = (byte)Math.Clamp(MathF.Round(-min / scale), 0, 255);
             scales[name] = scale;
-            added.Add(Tensor(name + "_scale", [], FloatType, BitConverter.GetBytes(scale)));
-            added.Add(Tensor(name + "_zero", [], Uint8Type, [zero]));
+            added.Add(Tensor(name + "_scale", [], Onnx.Float, BitConverter.GetBytes(scale)));
+            added.Add(Tensor(name + "_zero", [], Onnx.Uint8, [zero]));
             nodes.Add(Node("QuantizeLinear", [name, name + "_scale", name + "_zero"], name + "_q"));
             nodes.Add(Node("DequantizeLinear", [name + "_q", name + "_scale", name + "_zero"], name + "_dq"));
         }
 
-        foreach (var input in graph.All(GraphInput).Select(f => f.Message.String(1)).Where(activations.Contains)) QuantiseActivation(input);
+        foreach (var input in Names(graph, GraphInput).Where(activations.Contains)) QuantiseActivation(input);
         foreach (var node in graph.All(GraphNode).Select(f => f.Message))
         {
             var op = node.String(NodeOp);
@@ -130,10 +128,14 @@ public static class OnnxQuantizer
         return (root, graph);
     }
 
+    /// <summary>The names of the graph's inputs or outputs (<paramref name="field"/>: ValueInfoProto's name is its field 1).</summary>
+    private static HashSet<string> Names(ProtoMessage graph, int field) =>
+        graph.All(field).Select(f => f.Message.String(1)).ToHashSet(StringComparer.Ordinal);
+
     private static List<string> ActivationsOf(ProtoMessage graph)
     {
         var initializers = graph.All(GraphInitializer).Select(f => f.Message.String(TensorName)).ToHashSet(StringComparer.Ordinal);
-        var outputs = graph.All(GraphOutput).Select(f => f.Message.String(1)).ToHashSet(StringComparer.Ordinal);
+        var outputs = Names(graph, GraphOutput);
         var nodes = graph.All(GraphNode).Select(f => f.Message).ToList();
         var readers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var n in nodes)
@@ -158,7 +160,7 @@ public static class OnnxQuantizer
             foreach (var o in n.Strings(NodeOutput)) Add(o);
         }
         // In graph order (inputs first), so a calibration run's outputs read naturally.
-        var graphInputs = graph.All(GraphInput).Select(f => f.Message.String(1)).ToHashSet(StringComparer.Ordinal);
+        var graphInputs = Names(graph, GraphInput);
         return [.. names.Where(graphInputs.Contains), .. names.Where(n => !graphInputs.Contains(n))];
     }
 
@@ -180,9 +182,9 @@ public static class OnnxQuantizer
             scales[c] = max > 0 ? max / 127f : 1f;
             for (var i = 0; i < per; i++) quantised[c * per + i] = (byte)(sbyte)Math.Clamp(MathF.Round(span[i] / scales[c]), -127, 127);
         }
-        added.Add(Tensor(name + "_q", dims, Int8Type, quantised));
-        added.Add(Tensor(name + "_scale", [channels], FloatType, MemoryMarshal.AsBytes(scales.AsSpan()).ToArray()));
-        added.Add(Tensor(name + "_zero", [channels], Int8Type, new byte[channels]));
+        added.Add(Tensor(name + "_q", dims, Onnx.Int8, quantised));
+        added.Add(Tensor(name + "_scale", [channels], Onnx.Float, MemoryMarshal.AsBytes(scales.AsSpan()).ToArray()));
+        added.Add(Tensor(name + "_zero", [channels], Onnx.Int8, new byte[channels]));
         nodes.Add(Node("DequantizeLinear", [name + "_q", name + "_scale", name + "_zero"], name + "_dq", axis: 0));
         return (name + "_dq", scales);
     }
@@ -200,9 +202,9 @@ public static class OnnxQuantizer
             quantised[c] = (int)Math.Clamp(Math.Round((double)values[c] / scales[c]), int.MinValue, int.MaxValue);
         }
         long[] dims = [values.Length];
-        added.Add(Tensor(name + "_q", dims, Int32Type, MemoryMarshal.AsBytes(quantised.AsSpan()).ToArray()));
-        added.Add(Tensor(name + "_scale", dims, FloatType, MemoryMarshal.AsBytes(scales.AsSpan()).ToArray()));
-        added.Add(Tensor(name + "_zero", dims, Int32Type, new byte[4 * values.Length]));
+        added.Add(Tensor(name + "_q", dims, Onnx.Int32, MemoryMarshal.AsBytes(quantised.AsSpan()).ToArray()));
+        added.Add(Tensor(name + "_scale", dims, Onnx.Float, MemoryMarshal.AsBytes(scales.AsSpan()).ToArray()));
+        added.Add(Tensor(name + "_zero", dims, Onnx.Int32, new byte[4 * values.Length]));
         nodes.Add(Node("DequantizeLinear", [name + "_q", name + "_scale", name + "_zero"], name + "_dq", axis: 0));
         return name + "_dq";
     }
@@ -210,49 +212,18 @@ public static class OnnxQuantizer
     internal static float[] FloatsOf(ProtoMessage tensor)
     {
         var name = tensor.String(TensorName);
-        if (tensor.Int(TensorType) != FloatType) throw new InvalidDataException($"initializer '{name}' is not float");
+        if (tensor.Int(TensorType) != Onnx.Float) throw new InvalidDataException($"initializer '{name}' is not float");
         // raw_data (9), else packed float_data (4).
         var bytes = tensor.First(TensorRaw)?.Bytes ?? tensor.First(4)?.Bytes ?? throw new InvalidDataException($"initializer '{name}' has no data");
         return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
     }
 
-    private static ProtoMessage Tensor(string name, long[] dims, int type, byte[] raw)
-    {
-        var t = new ProtoMessage();
-        t.Fields.AddRange(dims.Select(d => ProtoMessage.Field.Of(TensorDims, d)));
-        t.Fields.Add(ProtoMessage.Field.Of(TensorType, type));
-        t.Fields.Add(ProtoMessage.Field.Of(TensorName, name));
-        t.Fields.Add(ProtoMessage.Field.Of(TensorRaw, raw));
-        return t;
-    }
+    private static ProtoMessage Tensor(string name, long[] dims, int type, byte[] raw) =>
+        ProtoMessage.Parse(Onnx.TensorBytes(new Onnx.Initializer(name, dims, type, raw)));
 
-    internal static ProtoMessage Node(string op, string[] inputs, string output, int? axis = null)
-    {
-        var n = new ProtoMessage();
-        n.Fields.AddRange(inputs.Select(i => ProtoMessage.Field.Of(NodeInput, i)));
-        n.Fields.Add(ProtoMessage.Field.Of(NodeOutput, output));
-        n.Fields.Add(ProtoMessage.Field.Of(NodeName, output));
-        n.Fields.Add(ProtoMessage.Field.Of(NodeOp, op));
-        if (axis is { } a)
-        {
-            var attribute = new ProtoMessage();
-            attribute.Fields.Add(ProtoMessage.Field.Of(1, "axis"));
-            attribute.Fields.Add(ProtoMessage.Field.Of(3, a));
-            attribute.Fields.Add(ProtoMessage.Field.Of(20, 2)); // AttributeType INT
-            n.Fields.Add(ProtoMessage.Field.Of(NodeAttribute, attribute));
-        }
-        return n;
-    }
+    /// <summary>A node named after its one output, with an <c>axis</c> attribute when given.</summary>
+    internal static ProtoMessage Node(string op, string[] inputs, string output, int? axis = null) =>
+        ProtoMessage.Parse(Onnx.NodeBytes(new Onnx.Node(op, inputs, [output], output, axis is { } a ? [new Onnx.Attribute("axis", a)] : [])));
 
-    private static ProtoMessage FloatValueInfo(string name)
-    {
-        var tensorType = new ProtoMessage();
-        tensorType.Fields.Add(ProtoMessage.Field.Of(1, FloatType));
-        var type = new ProtoMessage();
-        type.Fields.Add(ProtoMessage.Field.Of(1, tensorType));
-        var info = new ProtoMessage();
-        info.Fields.Add(ProtoMessage.Field.Of(1, name));
-        info.Fields.Add(ProtoMessage.Field.Of(2, type));
-        return info;
-    }
+    private static ProtoMessage FloatValueInfo(string name) => ProtoMessage.Parse(Onnx.ValueInfoBytes(name, null));
 }
