@@ -6,6 +6,7 @@
 // uses (the mean of an identity's 3 best cosines) and under quality-aware variants of it. Faces come from the
 // evaluation cache (~/.cache/lookalike/eval), so a second run costs seconds.
 using System.Globalization;
+using System.Numerics.Tensors;
 using Lookalike.Evaluation;
 using Lookalike.Faces;
 using Lookalike.Models;
@@ -58,7 +59,7 @@ foreach (var set in sets)
         for (var g = 0; g < faces.Count; g++)
         {
             if (g == q) continue;
-            var cos = Dot(faces[q].Embedding, faces[g].Embedding);
+            var cos = TensorPrimitives.Dot(faces[q].Embedding, faces[g].Embedding);
             if (!byIdentity.TryGetValue(faces[g].Identity, out var list)) byIdentity[faces[g].Identity] = list = [];
             list.Add((cos, faces[g].Q));
         }
@@ -75,9 +76,3 @@ foreach (var set in sets)
 }
 Console.WriteLine($"| all | {totalQueries} | | " + string.Join(" | ", totals.Select(r => (r / totalQueries).ToString("F4", CultureInfo.InvariantCulture))) + " |");
 
-static float Dot(float[] a, float[] b)
-{
-    var s = 0f;
-    for (var i = 0; i < a.Length; i++) s += a[i] * b[i];
-    return s;
-}
