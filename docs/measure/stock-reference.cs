@@ -1,7 +1,9 @@
 #!/usr/bin/env dotnet
 #:project ../../src/Lookalike.Core/Lookalike.Core.csproj
-// Regenerates src/Lookalike.Core/StockReference.cs: `dotnet run docs/measure/stock-reference.cs > src/Lookalike.Core/StockReference.cs`
-// (LOOKALIKE_DATA or shared/data beside the repository; a few minutes on 2 cores). docs/accuracy.md "Two numbers".
+// Regenerates a model's measured references (docs/accuracy.md "Two numbers"; LOOKALIKE_DATA or shared/data beside the
+// repository; a few minutes on 2 cores):
+//   `dotnet run docs/measure/stock-reference.cs > src/Lookalike.Core/StockReference.cs`
+//   `dotnet run docs/measure/stock-reference.cs stock+dlib StockDlibReference > src/Lookalike.Core/StockDlibReference.cs`
 using Lookalike;
 using Lookalike.Evaluation;
 using Lookalike.Faces;
@@ -14,11 +16,14 @@ using System.Text;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var refSets = new[] { "celebs-24", "lfw-gray", "south-asian-celebs", "deepface-pairs", "jp-sample", "jp-politicians" };
 var data = SharedData.Find() ?? throw new DirectoryNotFoundException("shared/data not found: set LOOKALIKE_DATA");
-using var pipeline = new FacePipeline(new ModelStore());
+var modelName = args.Length > 0 ? args[0] : ModelSpec.Stock;
+var className = args.Length > 1 ? args[1] : "StockReference";
+var store = new ModelStore();
+using var pipeline = new FacePipeline(store, new PipelineOptions { Embedder = EmbedderChoice.Resolve(store, modelName) });
 var d = refSets.ToDictionary(s => s, s =>
 {
     var images = PersonFolders.Read(Path.Combine(data, s, "images"));
-    var e = ImageEmbeddings.Compute(pipeline, images.Select(i => i.Path));
+    var e = ImageEmbeddings.Compute(pipeline, images.Select(i => i.Path), cache: EmbeddingCache.For(pipeline));
     return images.Select(i => new Img(i.Path, i.Identity, e[i.Path])).ToList();
 });
 var all = new List<float>();
@@ -49,11 +54,11 @@ var sb = new StringBuilder();
 sb.AppendLine("namespace Lookalike;");
 sb.AppendLine();
 sb.AppendLine("/// <summary>");
-sb.AppendLine("/// The stock model's measured references, generated from the shared photos by docs/measure/stock-reference.cs");
+sb.AppendLine($"/// The {modelName} model's measured references, generated from the shared photos by docs/measure/stock-reference.cs");
 sb.AppendLine("/// (docs/accuracy.md \"Two numbers\"): the different-person cosine distribution behind likeness, and the");
-sb.AppendLine("/// open-set likelihood ratio behind match probabilities. Regenerate both when the stock model or its pipeline changes.");
+sb.AppendLine($"/// open-set likelihood ratio behind match probabilities. Regenerate both when the model or its pipeline changes.");
 sb.AppendLine("/// </summary>");
-sb.AppendLine("internal static class StockReference");
+sb.AppendLine($"internal static class {className}");
 sb.AppendLine("{");
 sb.AppendLine("    // Declared before Likeness: static fields initialise in order.");
 sb.AppendLine("    private static readonly float[] Cosines =");
@@ -96,7 +101,7 @@ public static class Data
     {
         var faces = new List<StoredFace>();
         foreach (var i in g) if (i.E is not null) faces.Add(new StoredFace(faces.Count, i.Identity, i.Path, i.E));
-        return new FaceIndex(faces, 512);
+        return new FaceIndex(faces, faces.Count > 0 ? faces[0].Embedding.Length : 512);
     }
 }
 

@@ -3,7 +3,7 @@ namespace Lookalike;
 /// <summary>
 /// The stock model's measured references, generated from the shared photos by docs/measure/stock-reference.cs
 /// (docs/accuracy.md "Two numbers"): the different-person cosine distribution behind likeness, and the
-/// open-set likelihood ratio behind match probabilities. Regenerate both when the stock model or its pipeline changes.
+/// open-set likelihood ratio behind match probabilities. Regenerate both when the model or its pipeline changes.
 /// </summary>
 internal static class StockReference
 {

@@ -8,16 +8,24 @@ namespace Lookalike.Gallery;
 
 /// <summary>
 /// The gallery in PostgreSQL with the pgvector extension: the same rows as <see cref="SqliteGalleryStore"/>, the
-/// embedding as <c>vector(512)</c> under an HNSW cosine index, so many app instances can share one gallery and
+/// embedding as <c>vector(640)</c> under an HNSW cosine index (shorter embeddings zero-padded, which leaves every
+/// cosine as it was; <c>dims</c> keeps their own length), so many app instances can share one gallery and
 /// search it in the server. Writes are one transaction per batch and use <c>unnest</c> arrays (one round trip per
 /// table, no COPY), which also works on PGlite, the stand-in server the tests run.
 /// </summary>
 public sealed class PostgresGalleryStore : IGalleryStore
 {
-    /// <summary>Embedding width of the <c>vector</c> column; the HNSW index needs a fixed one.</summary>
-    public const int Dimension = 512;
+    /// <summary>
+    /// Embedding width of the <c>vector</c> column of a new gallery (the HNSW index needs a fixed one): the fused
+    /// default's 640 (<see cref="Models.FusedModel"/>); a 512-d stock embedding is stored zero-padded. Galleries created
+    /// before the fused default have a 512-d column and keep it (<see cref="Dimension"/>).
+    /// </summary>
+    public const int NewDimension = 640;
 
     private readonly NpgsqlDataSource _db;
+
+    /// <summary>This gallery's column width: <see cref="NewDimension"/>, or 512 for a gallery created before it.</summary>
+    public int Dimension { get; private set; } = NewDimension;
 
     /// <summary>Connects to the server at <paramref name="location"/> (postgres:// URL or connection string) and creates the schema if needed; throws <see cref="GalleryStoreException"/> when it cannot.</summary>
     public PostgresGalleryStore(string location)
@@ -65,7 +73,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
                     path text NOT NULL REFERENCES gallery_files(path) ON DELETE CASCADE,
                     identity text NOT NULL,
                     model text NOT NULL,
-                    embedding vector({Dimension}) NOT NULL,
+                    embedding vector({NewDimension}) NOT NULL,
                     box_x real NOT NULL, box_y real NOT NULL, box_w real NOT NULL, box_h real NOT NULL,
                     score real NOT NULL,
                     landmarks bytea NOT NULL,
@@ -76,12 +84,36 @@ public sealed class PostgresGalleryStore : IGalleryStore
                 CREATE INDEX IF NOT EXISTS gallery_faces_path ON gallery_faces(path);
                 CREATE INDEX IF NOT EXISTS gallery_files_identity ON gallery_files(identity);
                 CREATE INDEX IF NOT EXISTS gallery_faces_embedding ON gallery_faces USING hnsw (embedding vector_cosine_ops);
+                ALTER TABLE gallery_faces ADD COLUMN IF NOT EXISTS dims smallint;
                 UPDATE gallery_files SET sha256 = '' WHERE starts_with(sha256, '{GalleryStore.LegacyUnreadableHashPrefix}');
                 """);
             tx.Commit();
         }
         // The data source loaded its types before 'vector' may have existed.
         c.ReloadTypes();
+        // pgvector keeps a vector column's width as its type modifier.
+        using var width = new NpgsqlCommand("SELECT atttypmod FROM pg_attribute WHERE attrelid = 'gallery_faces'::regclass AND attname = 'embedding'", c);
+        Dimension = Convert.ToInt32(width.ExecuteScalar());
+    }
+
+    /// <summary>An embedding as the column holds it: zero-padded to <see cref="Dimension"/> (cosines unchanged).</summary>
+    private Vector Padded(float[] embedding)
+    {
+        if (embedding.Length > Dimension)
+            throw new GalleryStoreException($"this PostgreSQL gallery was created with a {Dimension}-d embedding column and cannot hold {embedding.Length}-d " +
+                                            $"embeddings: use a new database for this model, or --model stock");
+        if (embedding.Length == Dimension) return new Vector(embedding);
+        var padded = new float[Dimension];
+        embedding.CopyTo(padded, 0);
+        return new Vector(padded);
+    }
+
+    /// <summary>A stored face with its embedding cut back to its own length (<c>dims</c>; null: the column's width).</summary>
+    private static StoredFace ReadFace(NpgsqlDataReader r)
+    {
+        var e = r.GetFieldValue<Vector>(3).Memory;
+        var dims = r.IsDBNull(4) ? e.Length : r.GetInt16(4);
+        return new StoredFace(r.GetInt64(0), r.GetString(1), r.GetString(2), e[..dims].ToArray());
     }
 
     /// <inheritdoc/>
@@ -99,9 +131,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
         // One row per path (the last result wins), as the SQLite store's row-by-row upsert leaves it.
         var rows = results.GroupBy(r => r.File.Path, StringComparer.Ordinal).Select(g => g.Last()).ToList();
         var faces = rows.Where(r => r.Face is not null).ToList();
-        foreach (var r in faces)
-            if (r.Face!.Embedding.Length != Dimension)
-                throw new GalleryStoreException($"the PostgreSQL store holds {Dimension}-d embeddings; {r.File.Model} made {r.Face.Embedding.Length}-d ones");
+        var vectors = faces.Select(r => Padded(r.Face!.Embedding)).ToArray();
 
         using var c = _db.OpenConnection();
         using var tx = c.BeginTransaction();
@@ -127,12 +157,12 @@ public sealed class PostgresGalleryStore : IGalleryStore
         if (faces.Count > 0)
         {
             using var insert = new NpgsqlCommand("""
-                INSERT INTO gallery_faces(path, identity, model, embedding, box_x, box_y, box_w, box_h, score, landmarks, source, several, thumbnail)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::vector[], $5::real[], $6::real[], $7::real[], $8::real[],
-                                     $9::real[], $10::bytea[], $11::text[], $12::boolean[], $13::bytea[])
+                INSERT INTO gallery_faces(path, identity, model, embedding, dims, box_x, box_y, box_w, box_h, score, landmarks, source, several, thumbnail)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::vector[], $5::smallint[], $6::real[], $7::real[], $8::real[],
+                                     $9::real[], $10::real[], $11::bytea[], $12::text[], $13::boolean[], $14::bytea[])
                 """, c, tx);
             Add(insert, faces.Select(r => r.File.Path).ToArray(), faces.Select(r => r.File.Identity).ToArray(), faces.Select(r => r.File.Model).ToArray(),
-                faces.Select(r => new Vector(r.Face!.Embedding)).ToArray(), faces.Select(r => r.Face!.Box.X).ToArray(), faces.Select(r => r.Face!.Box.Y).ToArray(),
+                vectors, faces.Select(r => (short)r.Face!.Embedding.Length).ToArray(), faces.Select(r => r.Face!.Box.X).ToArray(), faces.Select(r => r.Face!.Box.Y).ToArray(),
                 faces.Select(r => r.Face!.Box.Width).ToArray(), faces.Select(r => r.Face!.Box.Height).ToArray(), faces.Select(r => r.Face!.Score).ToArray(),
                 faces.Select(r => MemoryMarshal.AsBytes(r.Face!.Landmarks.AsSpan()).ToArray()).ToArray(), faces.Select(r => r.Face!.Source.ToString()).ToArray(),
                 faces.Select(r => r.File.Outcome == Outcome.MultipleFaces).ToArray(), faces.Select(r => r.Face!.Thumbnail).ToArray());
@@ -266,11 +296,11 @@ public sealed class PostgresGalleryStore : IGalleryStore
     public List<StoredFace> FacesById(IReadOnlyCollection<long> ids)
     {
         using var c = _db.OpenConnection();
-        using var cmd = new NpgsqlCommand("SELECT id, identity, path, embedding FROM gallery_faces WHERE id = ANY($1) ORDER BY id", c);
+        using var cmd = new NpgsqlCommand("SELECT id, identity, path, embedding, dims FROM gallery_faces WHERE id = ANY($1) ORDER BY id", c);
         cmd.Parameters.AddWithValue(ids.ToArray());
         var list = new List<StoredFace>();
         using var r = cmd.ExecuteReader();
-        while (r.Read()) list.Add(new StoredFace(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetFieldValue<Vector>(3).ToArray()));
+        while (r.Read()) list.Add(ReadFace(r));
         return list;
     }
 
@@ -286,11 +316,11 @@ public sealed class PostgresGalleryStore : IGalleryStore
     public List<StoredFace> Faces(string model)
     {
         using var c = _db.OpenConnection();
-        using var cmd = new NpgsqlCommand("SELECT id, identity, path, embedding FROM gallery_faces WHERE model = $1 ORDER BY id", c);
+        using var cmd = new NpgsqlCommand("SELECT id, identity, path, embedding, dims FROM gallery_faces WHERE model = $1 ORDER BY id", c);
         cmd.Parameters.AddWithValue(model);
         var list = new List<StoredFace>();
         using var r = cmd.ExecuteReader();
-        while (r.Read()) list.Add(new StoredFace(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetFieldValue<Vector>(3).ToArray()));
+        while (r.Read()) list.Add(ReadFace(r));
         return list;
     }
 
@@ -311,10 +341,10 @@ public sealed class PostgresGalleryStore : IGalleryStore
     public StoredFace? Face(long id)
     {
         using var c = _db.OpenConnection();
-        using var cmd = new NpgsqlCommand("SELECT id, identity, path, embedding FROM gallery_faces WHERE id = $1", c);
+        using var cmd = new NpgsqlCommand("SELECT id, identity, path, embedding, dims FROM gallery_faces WHERE id = $1", c);
         cmd.Parameters.AddWithValue(id);
         using var r = cmd.ExecuteReader();
-        return r.Read() ? new StoredFace(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetFieldValue<Vector>(3).ToArray()) : null;
+        return r.Read() ? ReadFace(r) : null;
     }
 
     /// <inheritdoc/>
@@ -345,13 +375,15 @@ public sealed class PostgresGalleryStore : IGalleryStore
     /// <summary>A search that runs in the server, over the faces as they are at each query (<see cref="GallerySearch.Open"/> calls it).</summary>
     public IFaceSearch Search(string model, int dimension)
     {
-        if (dimension != Dimension) throw new GalleryStoreException($"the PostgreSQL store holds {Dimension}-d embeddings, not {dimension}-d");
+        if (dimension > Dimension)
+            throw new GalleryStoreException($"this PostgreSQL gallery was created with a {Dimension}-d embedding column and cannot hold {dimension}-d " +
+                                            $"embeddings: use a new database for this model, or --model stock");
         using var c = _db.OpenConnection();
         using var cmd = new NpgsqlCommand("SELECT count(*), count(DISTINCT identity) FROM gallery_faces WHERE model = $1", c);
         cmd.Parameters.AddWithValue(model);
         using var r = cmd.ExecuteReader();
         r.Read();
-        return new PgvectorSearch(_db, model, (int)r.GetInt64(0), (int)r.GetInt64(1));
+        return new PgvectorSearch(_db, model, Dimension, (int)r.GetInt64(0), (int)r.GetInt64(1));
     }
 
     private static void Execute(NpgsqlConnection c, NpgsqlTransaction? tx, string sql)
@@ -414,7 +446,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
 /// Search in PostgreSQL: pgvector's HNSW index gives the nearest faces, whose identities are then scored exactly in
 /// the server (the mean of each one's best <see cref="FaceIndex.FacesPerIdentity"/> cosines, as <see cref="FaceIndex"/> does).
 /// </summary>
-internal sealed class PgvectorSearch(NpgsqlDataSource db, string model, int count, int identityCount) : IFaceSearch
+internal sealed class PgvectorSearch(NpgsqlDataSource db, string model, int columnDimension, int count, int identityCount) : IFaceSearch
 {
     /// <summary>Faces the HNSW index returns per query (its ef_search), from which candidate identities are drawn.</summary>
     public const int Candidates = 200;
@@ -442,7 +474,9 @@ internal sealed class PgvectorSearch(NpgsqlDataSource db, string model, int coun
     public IReadOnlyList<IdentityMatch> Search(ReadOnlySpan<float> query, int top = 5)
     {
         if (top <= 0) return [];
-        var probe = new Vector(query.ToArray());
+        var padded = new float[Math.Max(columnDimension, query.Length)];
+        query.CopyTo(padded);
+        var probe = new Vector(padded);
         using var c = db.OpenConnection();
         using var tx = c.BeginTransaction();
         using (var ef = new NpgsqlCommand($"SET LOCAL hnsw.ef_search = {Candidates}", c, tx)) ef.ExecuteNonQuery();

@@ -28,7 +28,7 @@ public sealed record EmbedderChoice(string Name, string Path, string BaseId, boo
     /// <summary>The fusion this choice runs, with its weight; null for a single model.</summary>
     public FusedModel? Fusion { get; init; }
 
-    /// <summary>The default embedder's name (<see cref="ModelSpec.Stock"/>).</summary>
+    /// <summary>The stock embedder's name (<see cref="ModelSpec.Stock"/>).</summary>
     public const string Stock = ModelSpec.Stock;
 
     /// <summary>The id stored with embeddings: the model's id, plus "+flip" with flip-TTA.</summary>
@@ -53,6 +53,8 @@ public sealed record EmbedderChoice(string Name, string Path, string BaseId, boo
         var name = spec.EmbedderName;
         if (FusedModel.Find(spec.Embedder) is { } fusion)
         {
+            // The default fusion's converted half is made on first use, as the int8 model is.
+            if (TfjsEmbedder.Find(fusion.Second) is { } converted && !converted.IsInstalled(store)) converted.Install(store);
             var first = Resolve(store, new ModelSpec(fusion.First, spec.Flip));
             var second = Resolve(store, new ModelSpec(fusion.Second, spec.Flip));
             var id = fusion.IdOf(first.BaseId, second.BaseId);

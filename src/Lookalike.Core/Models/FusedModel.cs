@@ -17,12 +17,24 @@ namespace Lookalike.Models;
 public sealed record FusedModel(string Name, string First, string Second, double Weight, (double Slope, double Intercept) Platt, string FittedOn)
 {
     /// <summary>
-    /// stock + dlib. The weight is the one with the highest mean ROC-AUC over the shared/data pair sets (cached
-    /// embeddings; chosen by leave-one-set-out so that no set's own figure picked the weight it is reported with:
-    /// docs/accuracy.md "Fusion"); the curve is fitted like the stock one on lfw-gray/pairs.csv + deepface-pairs/pairs_extra.csv.
+    /// stock + dlib, the default model. The weight (logit share 0.65 for stock, cosine weight 0.224) is the one with the
+    /// most pairs right at the verdict over the shared/data pair sets, chosen with the verdict it implies and by
+    /// leave-one-set-out, so that no set's own figure picked the weight it is reported with (docs/measure/fusion-verdict.cs,
+    /// docs/accuracy.md "Fusion"); the curve is fitted like the stock one on lfw-gray/pairs.csv +
+    /// deepface-pairs/pairs_extra.csv; likeness and open-set references by docs/measure/stock-reference.cs.
     /// </summary>
-    public static readonly FusedModel StockDlib = new("stock+dlib", ModelSpec.Stock, "dlib", 0.19, (60.533245, -47.788731),
-        "shared/data lfw-gray/pairs.csv + deepface-pairs/pairs_extra.csv (pinned in FusedModel.cs)");
+    public static readonly FusedModel StockDlib = new("stock+dlib", ModelSpec.Stock, "dlib", 0.224, (55.393968, -42.580395),
+        "shared/data lfw-gray/pairs.csv + deepface-pairs/pairs_extra.csv (pinned in FusedModel.cs)")
+    {
+        Likeness = StockDlibReference.Likeness,
+        OpenSet = StockDlibReference.OpenSet,
+    };
+
+    /// <summary>The fused cosine's reference distribution of different-person cosines (likeness); null when none was measured.</summary>
+    public LikenessTable? Likeness { get; init; }
+
+    /// <summary>The fused cosine's fitted open-set likelihood ratio; null: derived from the pair curve.</summary>
+    public OpenSetModel? OpenSet { get; init; }
 
     /// <summary>The fusions that can be chosen by name.</summary>
     public static IReadOnlyList<FusedModel> Known { get; } = [StockDlib];
@@ -35,5 +47,5 @@ public sealed record FusedModel(string Name, string First, string Second, double
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{firstId}+{secondId}@{Weight:0.###}");
 
     /// <summary>The fused vector's calibration under <paramref name="id"/>.</summary>
-    public Calibration CalibrationFor(string id) => new(id, Platt.Slope, Platt.Intercept, FittedOn);
+    public Calibration CalibrationFor(string id) => new(id, Platt.Slope, Platt.Intercept, FittedOn) { Likeness = Likeness, OpenSet = OpenSet };
 }

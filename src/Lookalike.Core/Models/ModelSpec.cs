@@ -17,16 +17,22 @@ namespace Lookalike.Models;
 /// <param name="Alignment">The alignment after <c>~</c>; null when the name has none (then <c>--align</c> decides).</param>
 public sealed record ModelSpec(string Embedder, bool Flip = false, DetectorChoice? Detector = null, Alignment? Alignment = null)
 {
-    /// <summary>The default embedder's name.</summary>
+    /// <summary>The stock embedder's name.</summary>
     public const string Stock = "stock";
+
+    /// <summary>
+    /// The default embedder's name: the stock embedder fused with dlib (<see cref="FusedModel.StockDlib"/>), which
+    /// measured best on the shared sets (docs/accuracy.md "Models compared", "Fusion").
+    /// </summary>
+    public const string DefaultName = "stock+dlib";
 
     /// <summary>The int8 copy of the stock embedder, quantised locally from the stock model (for comparison: slower and less accurate here, see README "Speed").</summary>
     public const string StockInt8 = Models.StockInt8.Name;
 
     private const string FlipSuffix = "+flip";
 
-    /// <summary>The stock embedder (no flip, detector and alignment left to the options).</summary>
-    public static ModelSpec Default { get; } = new(Stock);
+    /// <summary>The default embedder, <see cref="DefaultName"/> (no flip, detector and alignment left to the options).</summary>
+    public static ModelSpec Default { get; } = new(DefaultName);
 
     /// <summary>True for the stock embedder under any of its names.</summary>
     public bool IsStock => Embedder is Stock or "faceplugin" or FaceEmbedder.Id;
@@ -61,7 +67,7 @@ public sealed record ModelSpec(string Embedder, bool Flip = false, DetectorChoic
         rest = rest.Trim();
         var flip = rest.EndsWith(FlipSuffix, StringComparison.OrdinalIgnoreCase);
         if (flip) rest = rest[..^FlipSuffix.Length];
-        return new ModelSpec(rest.Length == 0 ? Stock : rest, flip, detector, alignment);
+        return new ModelSpec(rest.Length == 0 ? DefaultName : rest, flip, detector, alignment);
     }
 
     /// <summary>A detector name (<c>--detector</c> or after <c>@</c>); empty or null is the default, UltraFace.</summary>

