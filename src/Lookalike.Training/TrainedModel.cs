@@ -64,13 +64,19 @@ public static class TrainedModel
 
     /// <summary>
     /// The embedder ONNX file for a --model value, read by <see cref="ModelSpec.Parse"/> like every other command's:
-    /// empty, <c>stock</c>, <c>faceplugin</c> or the stock id; a folder written by 'lookalike train'; the name of such a
+    /// empty (here the stock embedder: the default fusion is two graphs), <c>stock</c>, <c>faceplugin</c> or the stock
+    /// id; a folder written by 'lookalike train'; the name of such a
     /// folder under &lt;models folder&gt;/custom/; or an .onnx file. A <c>+flip</c> suffix (flip test-time augmentation
     /// elsewhere) is dropped: training and Grad-CAM work on the single graph, with the stock detector and alignment.
     /// </summary>
     public static (string Path, string Id) Resolve(string? model, ModelStore store)
     {
         var spec = ModelSpec.Parse(model);
+        // No embedder named: the stock one.
+        if (spec.Embedder == ModelSpec.DefaultName && (model is null || !model.Contains(ModelSpec.DefaultName, StringComparison.OrdinalIgnoreCase)))
+            spec = spec with { Embedder = ModelSpec.Stock };
+        if (FusedModel.Find(spec.Embedder) is { } fusion)
+            throw new ArgumentException($"{fusion.Name} fuses two embedders; training and Grad-CAM work on one graph: give --model {fusion.First} (the default here)");
         if (spec.Detector is { } detector && detector != DetectorChoice.UltraFace)
             throw new ArgumentException($"{spec}: training and Grad-CAM use the stock detector (ultraface)");
         if (spec.Alignment is { } alignment && alignment != Alignment.Similarity)

@@ -116,7 +116,7 @@ public class BrowserTests(WebGalleryFixture gallery)
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "gallery.png") });
         var map = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 1000 } });
         await map.GotoAsync(url + "/api/gallery/map");
-        await Assertions.Expect(map.Locator("svg g")).ToHaveCountAsync(477, new() { Timeout = 30_000 });
+        await Assertions.Expect(map.Locator("svg g")).ToHaveCountAsync(gallery.FaceCount, new() { Timeout = 30_000 });
         await map.Locator("#mosaic").CheckAsync();
         await map.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "map-mosaic.png") });
         Assert.Empty(errors);
@@ -284,7 +284,7 @@ public class BrowserTests(WebGalleryFixture gallery)
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "protected-gallery.png") });
 
         var popup = await page.RunAndWaitForPopupAsync(() => page.ClickAsync("#map-link"));
-        await Assertions.Expect(popup.Locator("svg g")).ToHaveCountAsync(477, new() { Timeout = 30_000 });
+        await Assertions.Expect(popup.Locator("svg g")).ToHaveCountAsync(gallery.FaceCount, new() { Timeout = 30_000 });
 
         await page.ClickAsync("nav button[data-tab=compare]");
         var jolie = Path.Combine(Shared.Set("deepface-pairs"), "images", "Angelina_Jolie");

@@ -47,13 +47,15 @@ public partial class CliInMemoryTests(PipelineFixture fx)
         var m = VerdictLine().Match(plain.Lines[1]);
         Assert.True(m.Success, plain.Lines[1]);
         Assert.Equal("same person", m.Groups["verdict"].Value);
+        var threshold = Shared.DefaultCalibration.Threshold;
+        Assert.Equal(threshold.ToString(CultureInfo.InvariantCulture), m.Groups["threshold"].Value);
         Assert.Equal("", plain.Err);
 
         var json = Lookalike([.. same, "--json"]);
         Assert.Equal(0, json.Code);
         Assert.True(json.Json.GetProperty("same").GetBoolean());
         var similarity = json.Json.GetProperty("similarity").GetDouble();
-        Assert.InRange(similarity, 0.43, 1.0);
+        Assert.InRange(similarity, threshold, 1.0);
         Assert.Equal(alike.Groups["similarity"].Value, similarity.ToString("F3", CultureInfo.InvariantCulture));
         Assert.Equal(alike.Groups["likeness"].Value, MatchScores.Percent(json.Json.GetProperty("likeness").GetDouble()));
 
@@ -132,6 +134,6 @@ public partial class CliInMemoryTests(PipelineFixture fx)
     [GeneratedRegex(@"^looks (?<likeness>(< )?[\d.]+ %) alike: more alike than (< )?[\d.]+ % of pairs of photos of two different people \(cosine (?<similarity>-?\d\.\d{3})\)$")]
     private static partial Regex LikenessLine();
 
-    [GeneratedRegex(@"^(< )?[\d.]+ % likely the same person → (?<verdict>same person|different people) \(threshold 0\.43\)$")]
+    [GeneratedRegex(@"^(< )?[\d.]+ % likely the same person → (?<verdict>same person|different people) \(threshold (?<threshold>[\d.]+)\)$")]
     private static partial Regex VerdictLine();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lookalike.Faces;
 using Microsoft.AspNetCore.TestHost;
 using Lookalike.Evaluation;
 using Lookalike.Gallery;
@@ -101,30 +102,35 @@ public class HonestNumbersPhotoTests(PipelineFixture fx)
         [.. File.ReadLines(Path.Combine(Celebs, "split.csv")).Skip(1).Select(l => l.Split(','))
             .Select(p => (Path.Combine(Celebs, p[0]), p[1], p[2]))];
 
-    private FaceIndex Gallery(int perIdentity)
+    private FacePipeline Pipeline(bool fused) => fused ? fx.Default : fx.Pipeline;
+
+    private FaceIndex Gallery(FacePipeline pipeline, int perIdentity)
     {
         var faces = new List<StoredFace>();
         foreach (var g in Split().Where(x => x.Split == "gallery").GroupBy(x => x.Identity).SelectMany(g => g.Take(perIdentity)))
-            if (fx.Pipeline.Analyze(g.Path).Largest is { } f) faces.Add(new StoredFace(faces.Count, g.Identity, g.Path, f.Embedding));
+            if (pipeline.Analyze(g.Path).Largest is { } f) faces.Add(new StoredFace(faces.Count, g.Identity, g.Path, f.Embedding));
         return new FaceIndex(faces, faces[0].Embedding.Length);
     }
 
-    private MatchScore[] Scores(FaceIndex index, string photo, out IReadOnlyList<IdentityMatch> matches)
+    private static MatchScore[] Scores(FacePipeline pipeline, FaceIndex index, string photo, out IReadOnlyList<IdentityMatch> matches)
     {
-        var face = fx.Pipeline.Analyze(photo).Largest!;
+        var face = pipeline.Analyze(photo).Largest!;
         matches = index.Search(face.Embedding, 5);
-        return MatchScores.Of(index, new FaceMatches(face, matches));
+        return MatchScores.Of(index, new FaceMatches(face, matches), pipeline.Calibration);
     }
 
-    [Fact]
-    public void A_strangers_top_match_stays_below_half_and_a_members_right_name_is_above()
+    [Theory]
+    [InlineData(false)] // stock
+    [InlineData(true)]  // the default, stock+dlib
+    public void A_strangers_top_match_stays_below_half_and_a_members_right_name_is_above(bool fused)
     {
-        var index = Gallery(6);
+        var pipeline = Pipeline(fused);
+        var index = Gallery(pipeline, 6);
         // Members: query-split photos (never in the gallery) of three people.
         foreach (var person in new[] { "Lindsay_Lohan", "Keanu_Reeves", "Halle_Berry" })
         {
             var photo = Split().First(x => x.Split == "query" && x.Identity == person).Path;
-            var s = Scores(index, photo, out var m);
+            var s = Scores(pipeline, index, photo, out var m);
             Assert.Equal(person, m[0].Identity);
             Assert.True(s[0].Probability > 0.5 && s[0].Same, $"{person}: {s[0]}");
         }
@@ -133,30 +139,36 @@ public class HonestNumbersPhotoTests(PipelineFixture fx)
             .Append(Path.Combine(Shared.Set("jp-politicians"), "images", "スマホのお姉さん", "スマホのお姉さん_default.jpg"));
         foreach (var photo in strangers)
         {
-            var s = Scores(index, photo, out var m);
+            var s = Scores(pipeline, index, photo, out var m);
             Assert.True(s[0].Probability < 0.5 && !s[0].Same, $"{photo}: {m[0].Identity} {s[0]}");
             Assert.NotNull(s[0].Likeness);
         }
     }
 
-    [Fact]
-    public void A_look_alike_pair_of_strangers_lands_where_the_reference_distribution_says()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_look_alike_pair_of_strangers_lands_where_the_reference_distribution_says(bool fused)
     {
+        var pipeline = Pipeline(fused);
         // The seed's question on shared photos: two different Japanese people (jp-sample), their most alike pair of photos.
         var images = PersonFolders.Read(Path.Combine(Shared.Set("jp-sample"), "images"));
         var celebs = Split().Where((_, i) => i % 5 == 0).Select(x => new LabelledImage(x.Path, x.Identity)).ToList();
-        var emb = ImageEmbeddings.Compute(fx.Pipeline, images.Concat(celebs).Select(i => i.Path));
+        var emb = ImageEmbeddings.Compute(pipeline, images.Concat(celebs).Select(i => i.Path));
         var pairs = DifferentPairs(images, emb).ToList();
         var lookAlike = pairs.Max();
-        var table = Calibration.Default.Likeness!;
+        var table = pipeline.Calibration.Likeness!;
         var likeness = table.Likeness(lookAlike);
-        // It is a strong look-alike: more alike than 99 % of reference stranger pairs, and still not called the same person.
+        // It is a strong look-alike: more alike than 99 % of reference stranger pairs. Stock does not call it the same
+        // person; the fused default calls this one pair of the 300 "same" (its dlib half sees these young Japanese women
+        // as one person: docs/accuracy.md "Fusion"), and no other.
         Assert.True(likeness > 0.99, $"cos {lookAlike}: likeness {likeness}");
-        Assert.False(Calibration.Default.Same(lookAlike));
+        Assert.Equal(fused ? 1 : 0, pairs.Count(pipeline.Calibration.Same));
         // The table agrees with a fresh count over part of the reference (a fifth of celebs-24, its stranger pairs):
         // the share of those pairs below a cosine is the likeness the table gives, at several cosines.
         var reference = DifferentPairs(celebs, emb).ToList();
-        foreach (var c in new[] { 0.0f, 0.1f, 0.2f, lookAlike })
+        var sorted = reference.Order().ToList();
+        foreach (var c in new[] { sorted[sorted.Count / 10], sorted[sorted.Count / 2], sorted[sorted.Count * 9 / 10], lookAlike })
         {
             var share = reference.Count(x => x < c) / (double)reference.Count;
             Assert.True(Math.Abs(share - table.Likeness(c)) < 0.03, $"cos {c}: reference share {share:F4}, table {table.Likeness(c):F4}");

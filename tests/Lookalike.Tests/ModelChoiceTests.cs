@@ -48,7 +48,7 @@ public class ModelChoiceTests(PipelineFixture fx)
     {
         using var tmp = new TempDir();
         var images = Path.Combine(Shared.Set("jp-politicians"), "images");
-        Cli.Json("gallery", "add", images, "--store", tmp["g.db"]);
+        Cli.Json("gallery", "add", images, "--store", tmp["g.db"], "--model", "stock");
         var (code, _, stderr) = Cli.Run("match", Photo("小泉進次郎"), "--store", tmp["g.db"], "--model", "stock+flip");
         Assert.Equal(1, code);
         Assert.Contains($"was built with {FaceEmbedder.Id}, not {FaceEmbedder.Id}+flip", stderr);

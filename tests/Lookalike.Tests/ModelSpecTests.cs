@@ -7,9 +7,9 @@ namespace Lookalike.Tests;
 public class ModelSpecTests
 {
     [Theory]
-    [InlineData(null, "stock", false, null, null)]
-    [InlineData("", "stock", false, null, null)]
-    [InlineData("  ", "stock", false, null, null)]
+    [InlineData(null, "stock+dlib", false, null, null)]
+    [InlineData("", "stock+dlib", false, null, null)]
+    [InlineData("  ", "stock+dlib", false, null, null)]
     [InlineData("stock", "stock", false, null, null)]
     [InlineData(" stock+flip ", "stock", true, null, null)]
     [InlineData("stock+FLIP", "stock", true, null, null)]
@@ -18,7 +18,7 @@ public class ModelSpecTests
     [InlineData("faceres+flip@BlazeFace256~affine3", "faceres", true, DetectorChoice.BlazeFace256, Alignment.Affine3)]
     [InlineData("mine@faceplugin~similarity", "mine", false, DetectorChoice.UltraFace, Alignment.Similarity)]
     [InlineData("/tmp/models/my-model@", "/tmp/models/my-model", false, DetectorChoice.UltraFace, null)]
-    [InlineData("@blazeface", "stock", false, DetectorChoice.BlazeFace, null)]
+    [InlineData("@blazeface", "stock+dlib", false, DetectorChoice.BlazeFace, null)]
     public void Parse_splits_embedder_flip_detector_and_alignment(string? text, string embedder, bool flip, DetectorChoice? detector, Alignment? alignment)
     {
         var spec = ModelSpec.Parse(text);

@@ -19,16 +19,16 @@ public class PicturesTests(WebGalleryFixture gallery, PipelineFixture fx, ITestO
     public void Average_faces_of_celebs24_people_are_recognised_as_them()
     {
         using var store = new SqliteGalleryStore(gallery.Db);
-        var index = new FaceIndex(store.Faces(fx.Pipeline.ModelId), fx.Pipeline.Dimension);
+        var index = new FaceIndex(store.Faces(fx.Default.ModelId), fx.Default.Dimension);
         var ranks = new List<int>();
         var started = DateTime.UtcNow;
         foreach (var person in CelebGallery())
         {
-            using var average = AverageFace.FromFiles(fx.Pipeline, [.. person.Take(10)])!;
+            using var average = AverageFace.FromFiles(fx.Default, [.. person.Take(10)])!;
             Assert.Equal((AverageFace.Size, AverageFace.Size), (average.Image.Width, average.Image.Height));
             Assert.Equal(68, average.Shape.Length);
             Assert.True(average.Faces >= 8, $"{person.Key}: {average.Faces} faces");
-            var r = AverageFace.Recognise(fx.Pipeline, average, index, person.Key);
+            var r = AverageFace.Recognise(fx.Default, average, index, person.Key);
             ranks.Add(r.Rank ?? int.MaxValue);
             output.WriteLine($"{person.Key}: rank {r.Rank}, own {r.OwnScore:F3}, best other {r.BestOther} {r.BestOtherScore:F3}, mean to averaged {r.MeanToAveraged:F3}");
         }
@@ -43,16 +43,16 @@ public class PicturesTests(WebGalleryFixture gallery, PipelineFixture fx, ITestO
     {
         var dir = Path.Combine(Shared.Set("jp-sample"), "images", "佐藤海里");
         var paths = Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal).ToList();
-        using var average = AverageFace.FromFiles(fx.Pipeline, paths, size: 200)!;
+        using var average = AverageFace.FromFiles(fx.Default, paths, size: 200)!;
         Assert.Equal((200, 200), (average.Image.Width, average.Image.Height));
         var lum = new List<int>();
         for (var y = 50; y < 150; y += 4)
             for (var x = 50; x < 150; x += 4) { var c = average.Image.GetPixel(x, y); lum.Add((c.Red + c.Green + c.Blue) / 3); }
         Assert.True(lum.Max() - lum.Min() > 60, "the centre of the average face is nearly uniform");
-        var r = AverageFace.Recognise(fx.Pipeline, average, null, null);
+        var r = AverageFace.Recognise(fx.Default, average, null, null);
         Assert.True(r.FaceFound);
         // Photos are analysed two at a time, but the mean is summed in input order: the same bytes every run.
-        using (var again = AverageFace.FromFiles(fx.Pipeline, paths, size: 200)!)
+        using (var again = AverageFace.FromFiles(fx.Default, paths, size: 200)!)
             Assert.True(average.Image.GetPixelSpan().SequenceEqual(again.Image.GetPixelSpan()), "the average differs between two runs");
         output.WriteLine($"mean similarity of the average to her {average.Faces} photos {r.MeanToAveraged:F3}");
         Assert.True(r.MeanToAveraged > 0.6, $"mean similarity of the average to her photos {r.MeanToAveraged:F3}"); // measured 0.72
@@ -62,21 +62,21 @@ public class PicturesTests(WebGalleryFixture gallery, PipelineFixture fx, ITestO
     public void Average_from_stored_thumbnails_and_a_blend_are_recognised()
     {
         using var store = new SqliteGalleryStore(gallery.Db);
-        var index = new FaceIndex(store.Faces(fx.Pipeline.ModelId), fx.Pipeline.Dimension);
+        var index = new FaceIndex(store.Faces(fx.Default.ModelId), fx.Default.Dimension);
         var people = CelebGallery().Select(g => g.Key).Take(2).ToList();
-        var averages = people.Select(p => AverageFace.FromLoaders(fx.Pipeline,
+        var averages = people.Select(p => AverageFace.FromLoaders(fx.Default,
             [.. store.IdentityFaces(p).Select(f => store.Thumbnail(f.Id)!).Select(t => (Func<SKBitmap>)(() => ImageLoader.Decode(t)))])!).ToList();
         try
         {
             foreach (var (a, p) in averages.Zip(people))
             {
-                var r = AverageFace.Recognise(fx.Pipeline, a, index, p);
+                var r = AverageFace.Recognise(fx.Default, a, index, p);
                 output.WriteLine($"{p} from {a.Faces} thumbnails: rank {r.Rank}, own {r.OwnScore:F3}, best other {r.BestOther} {r.BestOtherScore:F3}");
                 Assert.Equal(1, r.Rank);
             }
             using var blend = AverageFace.Blend(averages[0], averages[1], 0.5f);
             Assert.Equal((AverageFace.Size, AverageFace.Size), (blend.Image.Width, blend.Image.Height));
-            var rb = AverageFace.Recognise(fx.Pipeline, blend, index, null);
+            var rb = AverageFace.Recognise(fx.Default, blend, index, null);
             output.WriteLine("blend: " + string.Join(", ", rb.Top.Select(m => $"{m.Identity} {m.Similarity:F3}")));
             // The half-way morph is most like the two people it mixes (measured 0.43 and 0.34, next 0.24).
             Assert.Equal(people.Order(StringComparer.Ordinal), rb.Top.Take(2).Select(m => m.Identity).Order(StringComparer.Ordinal));
@@ -91,7 +91,7 @@ public class PicturesTests(WebGalleryFixture gallery, PipelineFixture fx, ITestO
     public void Gallery_map_clusters_people_and_the_page_is_self_contained()
     {
         using var store = new SqliteGalleryStore(gallery.Db);
-        var faces = store.Faces(FaceEmbedder.Id);
+        var faces = store.Faces(fx.Default.ModelId);
         var embeddings = faces.Select(f => f.Embedding).ToList();
         var started = DateTime.UtcNow;
         var layout = GalleryMap.Layout(embeddings);

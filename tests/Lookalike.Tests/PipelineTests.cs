@@ -201,7 +201,7 @@ public class PipelineTests(PipelineFixture fx)
     public void BlazeFace_finds_the_same_faces_and_no_face_where_there_is_none(DetectorChoice detector)
     {
         fx.Store.Ensure(Models.ModelStore.BlazeFace);
-        using var blaze = new FacePipeline(fx.Store, new PipelineOptions { Detector = detector });
+        using var blaze = new FacePipeline(fx.Store, new PipelineOptions { Detector = detector, Embedder = fx.Pipeline.Embedding });
         Assert.IsType<BlazeFaceDetector>(blaze.Detector);
         var couple = Edge("multi_face/couple.jpg");
         var ours = fx.Pipeline.Analyze(couple).Faces;
@@ -231,7 +231,7 @@ public class PipelineTests(PipelineFixture fx)
         }
         // On real pairs (lfw-gray, where shared/notes/models.md measured AUC 0.922 vs 0.958 with the detector alone): the
         // exact 3-point map, the faceplugin JS way, separates same from different people less well than the 5-point similarity.
-        using var affine = new FacePipeline(fx.Store, new PipelineOptions { Alignment = Alignment.Affine3 });
+        using var affine = new FacePipeline(fx.Store, new PipelineOptions { Alignment = Alignment.Affine3, Embedder = fx.Pipeline.Embedding });
         var pairs = PairList.Read(Path.Combine(Shared.Set("lfw-gray"), "pairs.csv"));
         double Auc(FacePipeline p) => VerificationEval.Evaluate(
             ImageEmbeddings.Compute(p, pairs.SelectMany(x => new[] { x.A, x.B }), workers: 2).Score(pairs), resamples: 0).Auc;

@@ -12,6 +12,9 @@ public static class Shared
 
     public static string Set(string name) => Path.Combine(Data, name);
 
+    /// <summary>The default model's calibration (its verdict cosine is <see cref="Calibration.Threshold"/>), as the CLI and the web app use it.</summary>
+    public static Calibration DefaultCalibration => EmbedderChoice.Resolve(new ModelStore(), ModelSpec.Default).Calibration;
+
     /// <summary>
     /// The celebs-24 split as folders per person under <paramref name="tmp"/>: gallery/ and query/ (links to the shared
     /// photos, as split.csv assigns them).
@@ -28,20 +31,36 @@ public static class Shared
     }
 }
 
-/// <summary>One pipeline with the real models for all tests (models fetched into the cache if missing).</summary>
+/// <summary>
+/// The real models for all tests (fetched into the cache if missing): the stock pipeline, whose own figures (verdict
+/// cosine 0.43, norm check, one embedder run per face) most library tests pin, and the default one (stock+dlib), which
+/// the CLI and the web app run.
+/// </summary>
 public sealed class PipelineFixture : IDisposable
 {
+    private readonly Lazy<FacePipeline> _default;
+
     public PipelineFixture()
     {
         Store = new ModelStore();
         Store.Ensure(ModelStore.Faceplugin);
-        Pipeline = new FacePipeline(Store);
+        Pipeline = new FacePipeline(Store, new PipelineOptions { Embedder = EmbedderChoice.Resolve(Store, ModelSpec.Stock) });
+        _default = new(() => new FacePipeline(Store));
     }
 
     public ModelStore Store { get; }
+
+    /// <summary>The stock pipeline (a 512-d embedder).</summary>
     public FacePipeline Pipeline { get; }
 
-    public void Dispose() => Pipeline.Dispose();
+    /// <summary>The default pipeline (<see cref="ModelSpec.DefaultName"/>), made on first use.</summary>
+    public FacePipeline Default => _default.Value;
+
+    public void Dispose()
+    {
+        Pipeline.Dispose();
+        if (_default.IsValueCreated) _default.Value.Dispose();
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -33,7 +33,11 @@ public sealed class WebGalleryFixture : IDisposable
         using var pipeline = new Faces.FacePipeline(new Models.ModelStore());
         using var store = new SqliteGalleryStore(Db);
         new GalleryIndexer(pipeline, store).Index(Dir["gallery"]);
+        FaceCount = store.FaceCount();
     }
+
+    /// <summary>Faces in the gallery (one per photo with a face; the map draws each).</summary>
+    public int FaceCount { get; }
 
     private void Link(string source, string relative)
     {

@@ -112,8 +112,9 @@ public class WebShellTests(WebGalleryFixture gallery)
         using var image = Imaging.ImageLoader.Load(ManyFaces);
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
+        var before = pipeline.ModelRuns;
         Assert.ThrowsAny<OperationCanceledException>(() => pipeline.Analyze(image, cancelled.Token));
-        Assert.Equal(0, pipeline.ModelRuns);
+        Assert.Equal(before, pipeline.ModelRuns);
         Assert.NotEmpty(pipeline.Analyze(image, CancellationToken.None).Faces);
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lookalike.Faces;
 using Lookalike.Gallery;
+using Lookalike.Models;
 using Lookalike.Pictures;
 
 namespace Lookalike.Cli.Commands;
@@ -35,10 +36,12 @@ internal static class MapCommand
             using var store = GalleryStore.Open(dbPath);
             var started = DateTime.UtcNow;
             var pca = parse.GetValue(method) == "pca";
-            var map = GalleryMap.Compute(store, FaceEmbedder.Id, parse.GetValue(maxFaces), thumbnails: true, pca: pca);
+            // The faces of --model (the default model unless named): no model is run, only its id is needed.
+            var model = EmbedderChoice.Resolve(CliContext.Models(parse), parse.GetValue(GlobalOptions.Model)).Id;
+            var map = GalleryMap.Compute(store, model, parse.GetValue(maxFaces), thumbnails: true, pca: pca);
             var layoutSeconds = (DateTime.UtcNow - started).TotalSeconds; // reading the sample and laying it out
             var points = map.Points;
-            if (points.Count < 2) throw new CliException("the gallery needs at least two faces");
+            if (points.Count < 2) throw new CliException($"the gallery needs at least two faces of {model} (another model's faces: --model)");
             var html = parse.GetValue(output)!;
             File.WriteAllText(html.FullName, GalleryMap.Html(points, map.Quality, $"Gallery map: {Path.GetFileName(dbPath)}", map.SampleNote));
             if (parse.GetValue(png) is { } p) File.WriteAllBytes(p.FullName, GalleryMap.Png(points, map.Quality));

@@ -65,7 +65,11 @@ public sealed class FacePipeline : IDisposable
         }
         // A fusion with a converted model is checked like the converted models: by the crop score.
         _normIsEvidence = Embedding.Input is null && _fused is null;
+        // The fused raw vector keeps the stock embedding's norm (FusedEmbedder), so its quality keeps the norm factor.
+        _normInQuality = Embedding.Input is null;
     }
+
+    private readonly bool _normInQuality;
 
     private readonly FusedEmbedder? _fused;
 
@@ -249,7 +253,7 @@ public sealed class FacePipeline : IDisposable
         var box = square.ClipTo(image.Width, image.Height);
         return new Face(box, score, landmarks, raw, norm, cropScore, source, ImageLoader.EncodeJpeg(aligned, 90))
         {
-            Quality = FaceQuality.Of(box, landmarks, aligned, _normIsEvidence ? norm : null).Value,
+            Quality = FaceQuality.Of(box, landmarks, aligned, _normInQuality ? norm : null).Value,
         };
     }
 

@@ -13,7 +13,7 @@ namespace Lookalike.Faces;
 /// <param name="Size">The face square's side in the photo's pixels.</param>
 /// <param name="Sharpness">Variance of the Laplacian over the centre of the aligned 112x112 grey crop.</param>
 /// <param name="Yaw">Head turn: |left − right| / (left + right) of the nose tip's distances to the two jaw ends (0 frontal, 1 profile).</param>
-/// <param name="Norm">The raw embedding norm; null when the model's norm is not evidence (not the stock embedder).</param>
+/// <param name="Norm">The raw embedding norm; null when the model's norm is not evidence (not the stock embedder, nor a fusion led by it).</param>
 public sealed record FaceQuality(float Size, float Sharpness, float Yaw, float? Norm)
 {
     /// <summary>Below this, a query face is reported as too poor for a reliable answer.</summary>

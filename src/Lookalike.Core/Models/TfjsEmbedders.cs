@@ -212,7 +212,7 @@ public sealed record TfjsEmbedder(string Name, ModelPackage Package, string Outp
 
     private static void WriteAtomically(string path, byte[] bytes)
     {
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        var temp = path + "." + Guid.NewGuid().ToString("N", System.Globalization.CultureInfo.InvariantCulture) + ".tmp";
         File.WriteAllBytes(temp, bytes);
         File.Move(temp, path, overwrite: true);
     }
