@@ -17,15 +17,16 @@ namespace Lookalike.Tests;
 [Collection(PipelineCollection.Name)]
 public sealed class GalleryIndexTests(PipelineFixture fx)
 {
-    private string Model => fx.Pipeline.ModelId;
-    private int Dimension => fx.Pipeline.Dimension;
+    // The default model: the server under test runs it.
+    private string Model => fx.Default.ModelId;
+    private int Dimension => fx.Default.Dimension;
 
     /// <summary>jp-politicians indexed into a new gallery file (18 photos, 9 identities).</summary>
     private string NewGallery(TempDir tmp)
     {
         var db = tmp["g.db"];
         using var store = new SqliteGalleryStore(db);
-        new GalleryIndexer(fx.Pipeline, store).Index(Path.Combine(Shared.Set("jp-politicians"), "images"));
+        new GalleryIndexer(fx.Default, store).Index(Path.Combine(Shared.Set("jp-politicians"), "images"));
         return db;
     }
 
@@ -161,7 +162,7 @@ public sealed class GalleryIndexTests(PipelineFixture fx)
         using var store = new SqliteGalleryStore(db);
         using ((SqliteFaceSearch)GallerySearch.Open(store, Model, Dimension)) { }
         var photo = Directory.EnumerateFiles(Path.Combine(Shared.Set("jp-politicians"), "images", "小泉進次郎")).Order().First();
-        var query = fx.Pipeline.Analyze(photo).Largest!.Embedding;
+        var query = fx.Default.Analyze(photo).Largest!.Embedding;
         using var open = (SqliteFaceSearch)GallerySearch.Open(store, Model, Dimension);
 
         // What the scale test did: rows copied straight into the SQLite file under new identities, by another client.

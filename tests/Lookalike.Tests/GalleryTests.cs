@@ -338,7 +338,7 @@ public sealed class PostgresGalleryTests(PipelineFixture fixture, PgliteServer s
     {
         var store = server.Fresh();
         using (var s = GalleryStore.Open(store))
-            new GalleryIndexer(Fx.Pipeline, s).Index(Path.Combine(Shared.Set("jp-sample"), "images"));
+            new GalleryIndexer(Fx.Default, s).Index(Path.Combine(Shared.Set("jp-sample"), "images"));
         await using var a = await WebGalleryFixture.StartInMemory(new Web.WebOptions { Db = store, ApiKey = "k" });
         await using var b = await WebGalleryFixture.StartInMemory(new Web.WebOptions { Db = store });
         var photo = Directory.EnumerateFiles(Path.Combine(Shared.Set("jp-politicians"), "images", "岸田文雄")).Order().First();
