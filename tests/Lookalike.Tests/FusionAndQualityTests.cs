@@ -49,15 +49,42 @@ public class FusionAndQualityTests(PipelineFixture fx, ITestOutputHelper log)
     }
 
     [Fact]
-    public void The_fused_model_lifts_the_south_asian_crops_above_the_stock_floor()
+    public void The_default_fusion_meets_the_south_asian_and_rank_1_goals_on_the_shared_sets()
     {
-        using var fused = Fused();
-        var pairs = PersonFolders.Pairs(PersonFolders.Read(Path.Combine(Shared.Set("south-asian-celebs"), "images")));
-        var e = ImageEmbeddings.Compute(fused, pairs.SelectMany(p => new[] { p.A, p.B }));
-        var v = VerificationEval.Evaluate(e.Score(pairs), resamples: 0);
-        log.WriteLine($"stock+dlib south-asian-celebs AUC {v.Auc:F4}, {e.Failures.Count} images without a face");
-        Assert.True(v.Auc >= 0.87, $"AUC {v.Auc:F4} (stock: 0.8404)"); // measured 0.8744 (accuracy run 2026-12-02)
-        Assert.True(e.Failures.Count <= 11, $"{e.Failures.Count} images without a face (stock: 16)");
+        // Issue 18's goals, as measured by `lookalike accuracy` on 2026-12-03 (docs/accuracy.md): south-asian-celebs AUC
+        // 0.9054 with 7 of 305 images without a face (stock 0.8731, 12), celebs-24 0.9898 (stock 0.9818), celebs-24
+        // split rank-1 0.9915 (stock 0.9872).
+        var fused = fx.Default;
+        Assert.Equal(ModelSpec.DefaultName, fused.Embedding.Name);
+        foreach (var (set, aucFloor, noFaceCeiling) in new[] { ("south-asian-celebs", 0.900, 7), ("celebs-24", 0.988, 1) })
+        {
+            var pairs = PersonFolders.Pairs(PersonFolders.Read(Path.Combine(Shared.Set(set), "images")));
+            var e = ImageEmbeddings.Compute(fused, pairs.SelectMany(p => new[] { p.A, p.B }));
+            var v = VerificationEval.Evaluate(e.Score(pairs), resamples: 0);
+            log.WriteLine($"stock+dlib {set} AUC {v.Auc:F4}, {e.Failures.Count} images without a face");
+            Assert.True(v.Auc >= aucFloor, $"{set} AUC {v.Auc:F4}");
+            Assert.True(e.Failures.Count <= noFaceCeiling, $"{set}: {e.Failures.Count} images without a face");
+        }
+        var celebs = Shared.Set("celebs-24");
+        var split = File.ReadLines(Path.Combine(celebs, "split.csv")).Skip(1).Select(l => l.Split(','))
+            .Select(c => (Image: new LabelledImage(Path.Combine(celebs, c[0]), c[1]), Part: c[2])).ToList();
+        var embeddings = ImageEmbeddings.Compute(fused, split.Select(x => x.Image.Path));
+        var rank1 = Identification.Evaluate([.. split.Where(x => x.Part == "gallery").Select(x => x.Image)],
+            [.. split.Where(x => x.Part == "query").Select(x => x.Image)], embeddings).Rank1;
+        Assert.True(rank1 >= 0.99, $"celebs-24 split rank-1 {rank1:F4}");
+    }
+
+    [Fact]
+    public void The_default_fusions_curve_is_what_the_stated_pairs_give()
+    {
+        var fit = new[] { "lfw-gray/pairs.csv", "deepface-pairs/pairs_extra.csv" }.SelectMany(f => PairList.Read(Path.Combine(Shared.Data, f))).ToList();
+        var e = ImageEmbeddings.Compute(fx.Default, fit.SelectMany(p => new[] { p.A, p.B }));
+        var cal = Calibration.Fit(e.Score(fit), fx.Default.ModelId, "test");
+        Assert.Equal(FusedModel.StockDlib.Platt.Slope, cal.Slope, 0.05);
+        Assert.Equal(FusedModel.StockDlib.Platt.Intercept, cal.Intercept, 0.05);
+        // Its references are its own: the likeness table is on the fused cosine scale (strangers' median near 0.66).
+        Assert.InRange(fx.Default.Calibration.Likeness!.Likeness(0.657f), 0.45, 0.55);
+        Assert.NotNull(fx.Default.Calibration.OpenSet);
     }
 
     [Fact]
