@@ -356,6 +356,62 @@ public sealed class PostgresGalleryTests(PipelineFixture fixture, PgliteServer s
     }
 
     [Fact]
+    public void A_gallery_with_the_old_512_d_column_keeps_stock_faces_and_refuses_the_fused_ones_with_the_reason()
+    {
+        var connection = server.Fresh();
+        using (var c = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(connection) { Pooling = false }.ConnectionString))
+        {
+            c.Open();
+            // The faces table as galleries made before the fused default have it: vector(512), no dims column.
+            using var cmd = new Npgsql.NpgsqlCommand("""
+                CREATE EXTENSION IF NOT EXISTS vector;
+                CREATE TABLE gallery_files(path text PRIMARY KEY, identity text NOT NULL, sha256 text NOT NULL, size bigint NOT NULL,
+                    mtime bigint NOT NULL, outcome text NOT NULL, detail text, model text NOT NULL, indexed_at timestamptz NOT NULL);
+                CREATE TABLE gallery_faces(id bigserial PRIMARY KEY, path text NOT NULL REFERENCES gallery_files(path) ON DELETE CASCADE,
+                    identity text NOT NULL, model text NOT NULL, embedding vector(512) NOT NULL,
+                    box_x real NOT NULL, box_y real NOT NULL, box_w real NOT NULL, box_h real NOT NULL, score real NOT NULL,
+                    landmarks bytea NOT NULL, source text NOT NULL, several boolean NOT NULL, thumbnail bytea NOT NULL);
+                """, c);
+            cmd.ExecuteNonQuery();
+        }
+        var images = Path.Combine(Shared.Set("jp-politicians"), "images");
+        using var store = new PostgresGalleryStore(connection);
+        Assert.Equal(512, store.Dimension);
+        // Stock faces fit, are read back at their own length and searched as before.
+        new GalleryIndexer(Fx.Pipeline, store).Index(images);
+        var faces = store.Faces(Fx.Pipeline.ModelId);
+        Assert.Equal(18, faces.Count);
+        Assert.All(faces, f => Assert.Equal(512, f.Embedding.Length));
+        var photo = Directory.EnumerateFiles(Path.Combine(images, "小泉進次郎")).Order().First();
+        var query = Fx.Pipeline.Analyze(photo).Largest!.Embedding;
+        Assert.Equal("小泉進次郎", store.Search(Fx.Pipeline.ModelId, 512).Search(query, 1)[0].Identity);
+        // The default's 640-d faces do not fit: a clear reason, not a server error.
+        var e = Assert.Throws<GalleryStoreException>(() => store.Search(Fx.Default.ModelId, Fx.Default.Dimension));
+        Assert.Contains("512-d embedding column", e.Message);
+        Assert.Contains("--model stock", e.Message);
+    }
+
+    [Fact]
+    public void A_new_gallery_stores_stock_faces_zero_padded_and_gives_them_back_at_their_own_length()
+    {
+        using var store = new PostgresGalleryStore(server.Fresh());
+        Assert.Equal(PostgresGalleryStore.NewDimension, store.Dimension);
+        var images = Path.Combine(Shared.Set("jp-politicians"), "images");
+        var photo = Directory.EnumerateFiles(Path.Combine(images, "小泉進次郎")).Order().First();
+        // Stock first, then the default (another model: every photo is embedded again and its faces replaced).
+        foreach (var (p, dimension) in new[] { (Fx.Pipeline, 512), (Fx.Default, 640) })
+        {
+            new GalleryIndexer(p, store).Index(images);
+            var faces = store.Faces(p.ModelId);
+            Assert.Equal(18, faces.Count);
+            Assert.All(faces, f => Assert.Equal(dimension, f.Embedding.Length));
+            var top = store.Search(p.ModelId, p.Dimension).Search(p.Analyze(photo).Largest!.Embedding, 1)[0];
+            Assert.Equal("小泉進次郎", top.Identity);
+            Assert.True(top.BestSimilarity > 0.99, $"{p.ModelId}: {top.BestSimilarity}"); // the photo itself is in the gallery
+        }
+    }
+
+    [Fact]
     public void Urls_become_connection_strings_and_an_unreachable_server_is_a_clear_error()
     {
         var b = new Npgsql.NpgsqlConnectionStringBuilder(PostgresGalleryStore.ConnectionString("postgresql://me:p%40ss@db.example:5433/%E6%97%A5%E6%9C%AC?sslmode=require&Timeout=3"));
