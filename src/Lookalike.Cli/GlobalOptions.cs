@@ -25,7 +25,7 @@ internal static class GlobalOptions
     /// <summary>--model: which embedder every command runs (<see cref="ModelSpec"/>); galleries keep embeddings per model, never mixed.</summary>
     public static readonly Option<string?> Model = new("--model")
     {
-        Description = "Embedder: stock (default), stock+flip (flip-TTA), stock-int8 (the stock model quantised to int8 on first use, for comparison), a converted TFJS model installed by 'models fetch --model NAME' (dlib, faceres, faceres-deep, mobilefacenet), or a fine-tuned model (a folder from 'lookalike train', or its name under <models>/custom)",
+        Description = "Embedder: stock+dlib (default: the stock and dlib embedders fused), stock (the stock embedder alone), stock+flip (flip-TTA), stock-int8 (the stock model quantised to int8 on first use, for comparison), a converted TFJS model installed by 'models fetch --model NAME' (dlib, faceres, faceres-deep, mobilefacenet), or a fine-tuned model (a folder from 'lookalike train', or its name under <models>/custom)",
         Recursive = true,
     };
 

@@ -57,6 +57,17 @@ public sealed class GalleryService : IDisposable
     public FacePipeline Pipeline { get; }
     public IFaceSearch Index => _index;
 
+    /// <summary>
+    /// The models whose faces the gallery holds when it holds none of this pipeline's (e.g. a gallery indexed with
+    /// <c>stock</c> before <c>stock+dlib</c> became the default), so that an empty search can say why; empty otherwise.
+    /// </summary>
+    public IReadOnlyList<string> OtherModelsWhenEmpty()
+    {
+        if (_index.Count > 0) return [];
+        lock (_storeLock)
+            return [.. _store.Files().Where(f => f.Outcome.HasFace() && f.Model != Pipeline.ModelId).Select(f => f.Model).Distinct().Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>Decodes and analyses an uploaded image. Throws <see cref="ImageLoadException"/> for bad input.</summary>
     public async Task<FaceAnalysis> AnalyzeAsync(byte[] image, CancellationToken cancellation)
     {

@@ -6,7 +6,7 @@ public sealed record WebOptions
     /// <summary>The gallery database (created empty if missing).</summary>
     public string Db { get; init; } = "gallery.db";
     public string? ModelsDir { get; init; }
-    /// <summary>The embedder: stock (default), stock+flip, or a fine-tuned model's folder or name (see EmbedderChoice).</summary>
+    /// <summary>The embedder: stock+dlib (default), stock, stock+flip, or a fine-tuned model's folder or name (see EmbedderChoice).</summary>
     public string? Model { get; init; }
     /// <summary>Key for the write endpoints (X-Api-Key header). Without one, writes are refused.</summary>
     public string? ApiKey { get; init; }

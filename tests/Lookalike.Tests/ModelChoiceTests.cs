@@ -58,4 +58,23 @@ public class ModelChoiceTests(PipelineFixture fx)
         var match = Cli.Json("match", Photo("小泉進次郎"), "--store", tmp["g.db"], "--model", "stock+flip");
         Assert.Equal("小泉進次郎", match.GetProperty("faces")[0].GetProperty("matches")[0].GetProperty("identity").GetString());
     }
+
+    [Fact]
+    public void A_server_on_a_gallery_of_another_model_knows_which_model_its_faces_are()
+    {
+        // A gallery indexed with stock (as every gallery was before stock+dlib became the default), served with the default.
+        using var tmp = new TempDir();
+        using (var store = new Gallery.SqliteGalleryStore(tmp["g.db"]))
+            new Gallery.GalleryIndexer(fx.Pipeline, store).Index(Path.Combine(Shared.Set("jp-politicians"), "images"));
+        using (var served = new Web.GalleryService(new Web.WebOptions { Db = tmp["g.db"] }))
+        {
+            Assert.Equal(0, served.Index.Count);
+            Assert.Equal([FaceEmbedder.Id], served.OtherModelsWhenEmpty());
+        }
+        using (var stock = new Web.GalleryService(new Web.WebOptions { Db = tmp["g.db"], Model = "stock" }))
+        {
+            Assert.Equal(18, stock.Index.Count);
+            Assert.Empty(stock.OtherModelsWhenEmpty());
+        }
+    }
 }

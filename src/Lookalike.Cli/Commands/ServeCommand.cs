@@ -39,6 +39,9 @@ internal static class ServeCommand
             };
             var app = WebApp.Build(options, ["--urls", parse.GetValue(urls)!]);
             cli.Console.Stderr.WriteLine($"serving {(GalleryStore.IsPostgres(options.Db) ? "a PostgreSQL gallery" : Path.GetFullPath(options.Db))} on {parse.GetValue(urls)} (API docs at /scalar; writes {(options.ApiKey is null ? "disabled: no --api-key" : "need X-Api-Key")})");
+            if (app.Services.GetService(typeof(GalleryService)) is GalleryService gallery && gallery.OtherModelsWhenEmpty() is { Count: > 0 } others)
+                cli.Console.Stderr.WriteLine($"warning: the gallery holds no faces of {gallery.Pipeline.ModelId}, only of {string.Join(", ", others)}: " +
+                                             $"serve it with --model {(others.Contains(Faces.FaceEmbedder.Id) ? "stock" : "NAME")}, or re-embed it with 'lookalike gallery add DIR --db {(GalleryStore.IsPostgres(options.Db) ? "URL" : options.Db)}'");
             app.Run();
             return 0;
         }));
