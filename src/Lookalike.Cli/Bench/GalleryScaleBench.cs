@@ -36,8 +36,9 @@ internal static class GalleryScaleBench
         var dir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "lookalike", "bench");
         Directory.CreateDirectory(dir);
         var celebs = SharedData.Find("celebs-24") ?? throw new CliException("shared/data/celebs-24 not found");
-        var small = Path.Combine(dir, "celebs-24-gallery.db");
-        var big = storePath ?? Path.Combine(dir, $"gallery-{size}.db");
+        // One pair of galleries per model: a gallery holds the faces of the model that built it.
+        var small = SeedPath(dir, pipeline);
+        var big = storePath ?? Path.Combine(dir, $"gallery-{size}-{ModelTag(pipeline)}.db");
         var query = File.ReadLines(Path.Combine(celebs, "split.csv")).Skip(1).Select(l => l.Split(',')).First(c => c[2] == "query")[0];
         var photo = Path.Combine(celebs, query);
 
@@ -48,8 +49,8 @@ internal static class GalleryScaleBench
         // `lookalike match` end to end (process start, models, photo, search), warm: each gallery's index file exists.
         double Match(string db)
         {
-            ChildMatch(photo, db); // builds the index file when missing, warms the page cache
-            return Enumerable.Range(0, 3).Select(_ => ChildMatch(photo, db)).Order().ElementAt(1);
+            ChildMatch(photo, db, pipeline.Embedding.Name); // builds the index file when missing, warms the page cache
+            return Enumerable.Range(0, 3).Select(_ => ChildMatch(photo, db, pipeline.Embedding.Name)).Order().ElementAt(1);
         }
         var matchSmall = Match(small);
         var matchBig = Match(big);
@@ -122,6 +123,13 @@ internal static class GalleryScaleBench
         return ms[n / 2];
     }
 
+    /// <summary>The seed gallery of <paramref name="pipeline"/>'s model under the bench folder.</summary>
+    internal static string SeedPath(string dir, FacePipeline pipeline) => Path.Combine(dir, $"celebs-24-gallery-{ModelTag(pipeline)}.db");
+
+    /// <summary>The model's name as a file-name part (<c>stock+dlib</c> → <c>stock_dlib</c>).</summary>
+    private static string ModelTag(FacePipeline pipeline) =>
+        string.Concat(pipeline.Embedding.Name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_'));
+
     /// <summary>celebs-24's gallery split indexed into its own gallery, as `gallery add` does (reused when present). Returns its face count.</summary>
     internal static int Seed(FacePipeline pipeline, string celebs, string db, Action<string> line)
     {
@@ -174,12 +182,12 @@ internal static class GalleryScaleBench
     }
 
     /// <summary>Runs `lookalike match PHOTO --store DB --json` as a child process; returns its wall time in milliseconds.</summary>
-    private static double ChildMatch(string photo, string db)
+    private static double ChildMatch(string photo, string db, string model)
     {
         var self = Environment.ProcessPath!;
         var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(Environment.GetCommandLineArgs()[0]);
-        foreach (var a in new[] { "match", photo, "--store", db, "--json" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "match", photo, "--store", db, "--model", model, "--json" }) psi.ArgumentList.Add(a);
         var sw = Stopwatch.StartNew();
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();

@@ -42,7 +42,7 @@ internal static class PostgresScaleBench
         Directory.CreateDirectory(dir);
         var celebs = SharedData.Find("celebs-24") ?? throw new CliException("shared/data/celebs-24 not found");
         var strangersDir = SharedData.Find("south-asian-celebs") ?? throw new CliException("shared/data/south-asian-celebs not found");
-        var small = Path.Combine(dir, "celebs-24-gallery.db");
+        var small = GalleryScaleBench.SeedPath(dir, pipeline);
         GalleryScaleBench.Seed(pipeline, celebs, small, Line);
 
         using var store = new PostgresGalleryStore(location);
