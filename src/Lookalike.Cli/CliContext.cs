@@ -64,7 +64,7 @@ internal sealed class CliContext(CliConsole console)
     public static void RequireFaces(IGalleryStore store, Search.IFaceSearch index, FacePipeline pipeline)
     {
         if (index.Count > 0) return;
-        var models = store.Files().Where(f => f.Outcome.HasFace()).Select(f => f.Model).Distinct().ToList();
+        var models = GalleryStore.ModelsWithFaces(store);
         throw new CliException(models.Count == 0
             ? $"the gallery {store.Location} has no faces: run 'lookalike gallery add DIR' first"
             : $"the gallery {store.Location} was built with {string.Join(", ", models)}, not {pipeline.ModelId}: embeddings of different models " +

@@ -65,7 +65,7 @@ public sealed class GalleryService : IDisposable
     {
         if (_index.Count > 0) return [];
         lock (_storeLock)
-            return [.. _store.Files().Where(f => f.Outcome.HasFace() && f.Model != Pipeline.ModelId).Select(f => f.Model).Distinct().Order(StringComparer.Ordinal)];
+            return [.. GalleryStore.ModelsWithFaces(_store).Where(m => m != Pipeline.ModelId)];
     }
 
     /// <summary>Decodes and analyses an uploaded image. Throws <see cref="ImageLoadException"/> for bad input.</summary>

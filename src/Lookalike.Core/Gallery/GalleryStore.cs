@@ -34,6 +34,10 @@ public static class GalleryStore
 
     private static string Hash(string stored) => stored.StartsWith(LegacyUnreadableHashPrefix, StringComparison.Ordinal) ? "" : stored;
 
+    /// <summary>The models whose faces the gallery holds (files indexed with a face), in ordinal order.</summary>
+    public static List<string> ModelsWithFaces(IGalleryStore store) =>
+        [.. store.Files().Where(f => f.Outcome.HasFace()).Select(f => f.Model).Distinct().Order(StringComparer.Ordinal)];
+
     /// <summary>Opens (creating if needed) the store at <paramref name="location"/>: a SQLite file path or a PostgreSQL location.</summary>
     public static IGalleryStore Open(string location) =>
         IsPostgres(location) ? new PostgresGalleryStore(location) : new SqliteGalleryStore(location);
