@@ -71,10 +71,7 @@ public static class TrainedModel
     /// </summary>
     public static (string Path, string Id) Resolve(string? model, ModelStore store)
     {
-        var spec = ModelSpec.Parse(model);
-        // No embedder named: the stock one.
-        if (spec.Embedder == ModelSpec.DefaultName && (model is null || !model.Contains(ModelSpec.DefaultName, StringComparison.OrdinalIgnoreCase)))
-            spec = spec with { Embedder = ModelSpec.Stock };
+        var spec = ModelSpec.Parse(model, defaultEmbedder: ModelSpec.Stock);
         if (FusedModel.Find(spec.Embedder) is { } fusion)
             throw new ArgumentException($"{fusion.Name} fuses two embedders; training and Grad-CAM work on one graph: give --model {fusion.First} (the default here)");
         if (spec.Detector is { } detector && detector != DetectorChoice.UltraFace)

@@ -20,7 +20,7 @@ internal static class ModelsFetchCommand
             // Without --model: the default model's (stock+dlib: its dlib half).
             var named = (parse.GetValue(GlobalOptions.Model) ?? "")
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(ModelSpec.Parse).DefaultIfEmpty(ModelSpec.Default).ToList();
+                .Select(n => ModelSpec.Parse(n)).DefaultIfEmpty(ModelSpec.Default).ToList();
             var wanted = parse.GetValue(all) ? [.. TfjsEmbedder.All] : named
                 .Where(m => !m.IsStock && !m.IsStockInt8)
                 .Select(m => FusedModel.Find(m.Embedder) is { } fusion ? fusion.Second : m.Embedder)

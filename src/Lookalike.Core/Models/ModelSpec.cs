@@ -6,7 +6,7 @@ namespace Lookalike.Models;
 /// A model combination as the user names it (<c>--model</c>, <c>--compare</c>, the web app's model):
 /// <c>EMBEDDER[+flip][@DETECTOR][~ALIGNMENT]</c>, e.g. <c>stock</c>, <c>stock+flip</c>, <c>my-model@blazeface</c>,
 /// <c>stock~affine3</c>, <c>dlib@blazeface256~affine3</c>. The one parser of that grammar: the CLI, the embedder
-/// resolution (<see cref="EmbedderChoice.Resolve(ModelStore, ModelSpec)"/>) and the trainer all read names through it.
+/// resolution (<see cref="EmbedderChoice.Resolve(ModelStore, ModelSpec, Action{string})"/>) and the trainer all read names through it.
 /// </summary>
 /// <param name="Embedder">
 /// <c>stock</c> (also <c>faceplugin</c> or the stock id), a folder with model.json (from <c>lookalike train</c>), or the
@@ -44,13 +44,16 @@ public sealed record ModelSpec(string Embedder, bool Flip = false, DetectorChoic
     public string EmbedderName => Flip ? Embedder + FlipSuffix : Embedder;
 
     /// <summary>
-    /// Parses a model name. Empty or null is <see cref="Default"/>. The alignment is split off at the last <c>~</c>,
+    /// Parses a model name. Empty or null, or a name without an embedder (<c>@blazeface</c>), is <paramref name="defaultEmbedder"/>. The alignment is split off at the last <c>~</c>,
     /// then the detector at the last <c>@</c>, then a <c>+flip</c> suffix (any case) from the embedder.
     /// </summary>
     /// <exception cref="FormatException">An unknown detector or alignment name (the message lists the known ones).</exception>
-    public static ModelSpec Parse(string? text)
+    /// <param name="text">The name as typed.</param>
+    /// <param name="defaultEmbedder">The embedder when the name has none (<see cref="DefaultName"/>; a command that
+    /// works on one graph, like training, passes <see cref="Stock"/>).</param>
+    public static ModelSpec Parse(string? text, string defaultEmbedder = DefaultName)
     {
-        if (string.IsNullOrWhiteSpace(text)) return Default;
+        if (string.IsNullOrWhiteSpace(text)) return new ModelSpec(defaultEmbedder);
         var rest = text.Trim();
         Alignment? alignment = null;
         if (rest.LastIndexOf('~') is var tilde and >= 0)
@@ -67,7 +70,7 @@ public sealed record ModelSpec(string Embedder, bool Flip = false, DetectorChoic
         rest = rest.Trim();
         var flip = rest.EndsWith(FlipSuffix, StringComparison.OrdinalIgnoreCase);
         if (flip) rest = rest[..^FlipSuffix.Length];
-        return new ModelSpec(rest.Length == 0 ? DefaultName : rest, flip, detector, alignment);
+        return new ModelSpec(rest.Length == 0 ? defaultEmbedder : rest, flip, detector, alignment);
     }
 
     /// <summary>A detector name (<c>--detector</c> or after <c>@</c>); empty or null is the default, UltraFace.</summary>
