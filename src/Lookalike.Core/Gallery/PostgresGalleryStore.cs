@@ -96,16 +96,20 @@ public sealed class PostgresGalleryStore : IGalleryStore
         Dimension = Convert.ToInt32(width.ExecuteScalar());
     }
 
-    /// <summary>An embedding as the column holds it: zero-padded to <see cref="Dimension"/> (cosines unchanged).</summary>
-    private Vector Padded(float[] embedding)
+    /// <summary>An embedding as a column <paramref name="width"/> wide holds it: zero-padded (cosines unchanged).</summary>
+    internal static Vector Padded(ReadOnlySpan<float> embedding, int width)
     {
-        if (embedding.Length > Dimension)
-            throw new GalleryStoreException($"this PostgreSQL gallery was created with a {Dimension}-d embedding column and cannot hold {embedding.Length}-d " +
-                                            $"embeddings: use a new database for this model, or --model stock");
-        if (embedding.Length == Dimension) return new Vector(embedding);
-        var padded = new float[Dimension];
-        embedding.CopyTo(padded, 0);
+        var padded = new float[width];
+        embedding.CopyTo(padded);
         return new Vector(padded);
+    }
+
+    /// <summary>Refuses embeddings wider than this gallery's column, with the reason and the way out.</summary>
+    private void RequireFits(int dimension)
+    {
+        if (dimension > Dimension)
+            throw new GalleryStoreException($"this PostgreSQL gallery was created with a {Dimension}-d embedding column and cannot hold {dimension}-d " +
+                                            $"embeddings: use a new database for this model, or --model stock");
     }
 
     /// <summary>A stored face with its embedding cut back to its own length (<c>dims</c>; null: the column's width).</summary>
@@ -131,7 +135,8 @@ public sealed class PostgresGalleryStore : IGalleryStore
         // One row per path (the last result wins), as the SQLite store's row-by-row upsert leaves it.
         var rows = results.GroupBy(r => r.File.Path, StringComparer.Ordinal).Select(g => g.Last()).ToList();
         var faces = rows.Where(r => r.Face is not null).ToList();
-        var vectors = faces.Select(r => Padded(r.Face!.Embedding)).ToArray();
+        foreach (var r in faces) RequireFits(r.Face!.Embedding.Length);
+        var vectors = faces.Select(r => Padded(r.Face!.Embedding, Dimension)).ToArray();
 
         using var c = _db.OpenConnection();
         using var tx = c.BeginTransaction();
@@ -375,9 +380,7 @@ public sealed class PostgresGalleryStore : IGalleryStore
     /// <summary>A search that runs in the server, over the faces as they are at each query (<see cref="GallerySearch.Open"/> calls it).</summary>
     public IFaceSearch Search(string model, int dimension)
     {
-        if (dimension > Dimension)
-            throw new GalleryStoreException($"this PostgreSQL gallery was created with a {Dimension}-d embedding column and cannot hold {dimension}-d " +
-                                            $"embeddings: use a new database for this model, or --model stock");
+        RequireFits(dimension);
         using var c = _db.OpenConnection();
         using var cmd = new NpgsqlCommand("SELECT count(*), count(DISTINCT identity) FROM gallery_faces WHERE model = $1", c);
         cmd.Parameters.AddWithValue(model);
@@ -474,9 +477,7 @@ internal sealed class PgvectorSearch(NpgsqlDataSource db, string model, int colu
     public IReadOnlyList<IdentityMatch> Search(ReadOnlySpan<float> query, int top = 5)
     {
         if (top <= 0) return [];
-        var padded = new float[Math.Max(columnDimension, query.Length)];
-        query.CopyTo(padded);
-        var probe = new Vector(padded);
+        var probe = PostgresGalleryStore.Padded(query, columnDimension);
         using var c = db.OpenConnection();
         using var tx = c.BeginTransaction();
         using (var ef = new NpgsqlCommand($"SET LOCAL hnsw.ef_search = {Candidates}", c, tx)) ef.ExecuteNonQuery();
