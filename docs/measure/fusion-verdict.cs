@@ -44,7 +44,8 @@ var parts = paths.ToDictionary(p => p, p => Split(fused[p]));
 ImageEmbeddings Reweighted(double w) => new(parts.ToDictionary(kv => kv.Key, kv => kv.Value is { } ab
     ? ab.A.Select(x => x * (float)Math.Sqrt(w)).Concat(ab.B.Select(x => x * (float)Math.Sqrt(1 - w))).ToArray() : null));
 
-const double stockSlope = 19.310857, dlibSlope = 124.501772;
+// Each model's calibration slope turns a logit weight into a cosine weight.
+double stockSlope = Calibration.Default.Slope, dlibSlope = TfjsEmbedder.Dlib.Platt.Slope;
 var names = pairSets.Select(p => p.Name.Replace("/pairs.csv", "").Replace("deepface-pairs/pairs_extra.csv", "extra")).ToList();
 Console.WriteLine("| w_L | w | verdict | " + string.Join(" | ", names.Select(n => $"{n} AUC / same / diff right")) + " | split rank-1 |");
 Console.WriteLine("|---|---|---|" + string.Concat(names.Select(_ => "---|")) + "---|");

@@ -15,16 +15,10 @@ public class FusionAndQualityTests(PipelineFixture fx, ITestOutputHelper log)
 {
     private static string Photo(string person, string file) => Path.Combine(Shared.Set("deepface-pairs"), "images", person, file);
 
-    private FacePipeline Fused()
-    {
-        TfjsEmbedder.Dlib.Install(fx.Store);
-        return new FacePipeline(fx.Store, new PipelineOptions { Embedder = EmbedderChoice.Resolve(fx.Store, "stock+dlib") });
-    }
-
     [Fact]
     public void The_fused_cosine_is_the_weighted_sum_of_the_stock_and_dlib_cosines()
     {
-        using var fused = Fused();
+        var fused = fx.Default; // stock+dlib
         using var dlib = new FacePipeline(fx.Store, new PipelineOptions { Embedder = EmbedderChoice.Resolve(fx.Store, "dlib") });
         Assert.Equal(512 + 128, fused.Dimension);
         Assert.Equal(FusedModel.StockDlib.Platt.Slope, fused.Calibration.Slope);

@@ -207,21 +207,21 @@ internal static class AccuracyCommand
         var bestLowest = compared.MaxBy(c => c.Lowest);
         var bestRank1 = compared.MaxBy(c => c.Rank1);
         md.AppendLine($"Highest lowest-AUC: {bestLowest.Name} ({F(bestLowest.Lowest)}); highest celebs-24 rank-1: {bestRank1.Name} ({F(bestRank1.Rank1)}).");
-        var fused = compared.FirstOrDefault(c => c.Name == ModelSpec.DefaultName);
-        if (fused.Results is not null && compared.FirstOrDefault(c => c.Name == EmbedderChoice.Stock) is { Results: not null } stock)
+        var chosen = compared.FirstOrDefault(c => c.Name == ModelSpec.DefaultName);
+        if (chosen.Results is not null && compared.FirstOrDefault(c => c.Name == EmbedderChoice.Stock) is { Results: not null } stock)
         {
             // The default against the single stock model, by issue 18's rule: no set's AUC more than 0.002 lower; also
             // TAR@FAR 1e-2 more than 0.01 lower and rank-1 lower.
-            var worse = sets.Where(x => fused.Results[x.Name].Auc < stock.Results[x.Name].Auc - 0.002)
-                .Select(x => $"AUC {Short(x.Name)} {F(fused.Results[x.Name].Auc)} vs {F(stock.Results[x.Name].Auc)}")
-                .Concat(big.Where(b => fused.Results[b].TarAtFar[0.01] < stock.Results[b].TarAtFar[0.01] - 0.01)
-                    .Select(b => $"TAR@FAR 1e-2 {Short(b)} {F(fused.Results[b].TarAtFar[0.01] ?? double.NaN)} vs {F(stock.Results[b].TarAtFar[0.01] ?? double.NaN)}"))
-                .Concat(fused.Rank1 < stock.Rank1 ? [$"rank-1 {F(fused.Rank1)} vs {F(stock.Rank1)}"] : []).ToList();
+            var worse = sets.Where(x => chosen.Results[x.Name].Auc < stock.Results[x.Name].Auc - 0.002)
+                .Select(x => $"AUC {Short(x.Name)} {F(chosen.Results[x.Name].Auc)} vs {F(stock.Results[x.Name].Auc)}")
+                .Concat(big.Where(b => chosen.Results[b].TarAtFar[0.01] < stock.Results[b].TarAtFar[0.01] - 0.01)
+                    .Select(b => $"TAR@FAR 1e-2 {Short(b)} {F(chosen.Results[b].TarAtFar[0.01] ?? double.NaN)} vs {F(stock.Results[b].TarAtFar[0.01] ?? double.NaN)}"))
+                .Concat(chosen.Rank1 < stock.Rank1 ? [$"rank-1 {F(chosen.Rank1)} vs {F(stock.Rank1)}"] : []).ToList();
             md.AppendLine();
             md.AppendLine(worse.Count > 0
                 ? $"**The default, `{ModelSpec.DefaultName}`, is worse than `stock` here on {string.Join("; ", worse)}**: re-check the choice."
                 : $"The default, `{ModelSpec.DefaultName}`, is at least as good as `stock` on every set here (no AUC more than 0.002 lower, no TAR@FAR 1e-2 " +
-                  $"more than 0.01 lower, rank-1 not lower; lowest AUC {F(fused.Lowest)} vs {F(stock.Lowest)}); what it costs and how it does at the verdict: \"Fusion\" below.");
+                  $"more than 0.01 lower, rank-1 not lower; lowest AUC {F(chosen.Lowest)} vs {F(stock.Lowest)}); what it costs and how it does at the verdict: \"Fusion\" below.");
         }
         md.AppendLine();
     }

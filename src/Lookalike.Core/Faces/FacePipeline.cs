@@ -63,10 +63,10 @@ public sealed class FacePipeline : IDisposable
             if (!File.Exists(second.Path)) throw new ModelFetchException($"embedder not found: {second.Path}");
             _fused = new FusedEmbedder(_embedder, new FaceEmbedder(second.Path, second.Id, second.Flip, Options.Threads, second.Input), fusion.Weight, Embedding.Id);
         }
-        // A fusion with a converted model is checked like the converted models: by the crop score.
-        _normIsEvidence = Embedding.Input is null && _fused is null;
-        // The fused raw vector keeps the stock embedding's norm (FusedEmbedder), so its quality keeps the norm factor.
+        // The fused raw vector keeps the stock embedding's norm (FusedEmbedder), so its quality keeps the norm factor;
+        // but a fusion with a converted model is checked like the converted models: by the crop score.
         _normInQuality = Embedding.Input is null;
+        _normIsEvidence = _normInQuality && _fused is null;
     }
 
     private readonly bool _normInQuality;
